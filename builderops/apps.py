@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BuilderOpsConfig(AppConfig):
+    name = "builderops"
+    verbose_name = "BuilderOps"

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import path
+
+from builderops.health import healthz
+
+admin.site.site_header = "BuilderOps"
+admin.site.site_title = "BuilderOps"
+admin.site.index_title = "Operations"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
