@@ -20,7 +20,7 @@ def database_check() -> dict:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception as exc:  # noqa: BLE001 - any failure means "unreachable"
+    except Exception as exc:  # any failure means "unreachable"
         return {"ok": False, "vendor": connection.vendor, "error": type(exc).__name__}
     return {"ok": True, "vendor": connection.vendor}
 
@@ -36,7 +36,7 @@ def broker_check(timeout: float = 2.0) -> dict:
             connect_timeout=timeout,
         ) as conn:
             conn.ensure_connection(max_retries=1, timeout=timeout)
-    except Exception as exc:  # noqa: BLE001 - any failure means "unreachable"
+    except Exception as exc:  # any failure means "unreachable"
         return {"ok": False, "transport": transport, "error": type(exc).__name__}
     return {"ok": True, "transport": transport}
 

@@ -4,7 +4,9 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="insecure-local-only-key-do-not-use-in-production")
+SECRET_KEY = env.str(
+    "DJANGO_SECRET_KEY", default="insecure-local-only-key-do-not-use-in-production"
+)
 
 # The run command starts the Builder Backed sandbox on this port; the client publishes there.
 SANDBOX_BUILDERBACKED_PORT = env.int("SANDBOX_BUILDERBACKED_PORT", default=8101)

@@ -1,0 +1,61 @@
+"""Prepare a local installation: migrate, roles, superuser, demo data. Safe to run again."""
+
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+ADMIN_USERNAME = "admin"
+
+
+def admin_password_file():
+    return settings.VAR_DIR / "admin-password.txt"
+
+
+def superuser_ensure() -> tuple[str, str | None]:
+    """Create the `admin` superuser once; return its username and the stored password."""
+    password_file = admin_password_file()
+    User = get_user_model()
+    if User.objects.filter(is_superuser=True).exists():
+        stored = password_file.read_text().strip() if password_file.exists() else None
+        return ADMIN_USERNAME, stored
+    password = secrets.token_urlsafe(12)
+    User.objects.create_superuser(ADMIN_USERNAME, "admin@builderops.local", password)
+    password_file.write_text(password + "\n")
+    password_file.chmod(0o600)
+    return ADMIN_USERNAME, password
+
+
+# Steps after migrate, in order; a later issue adds its demo data loader with one line here.
+BOOTSTRAP_COMMANDS = [
+    ("collectstatic", {"interactive": False, "verbosity": 0}),
+]
+
+
+class Command(BaseCommand):
+    help = "Migrate, create roles and the admin login, load demo data (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-demo", action="store_true", help="skip demo data")
+
+    def handle(self, *args, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("database migrated")
+        for name, kwargs in BOOTSTRAP_COMMANDS:
+            if options["no_demo"] and name.startswith("demo"):
+                continue
+            call_command(name, **kwargs)
+        username, password = superuser_ensure()
+        self.stdout.write(self.style.SUCCESS(login_banner(username, password)))
+
+
+def login_banner(username: str, password: str | None) -> str:
+    """Say where the admin is and how to log in."""
+    import os
+
+    host = os.environ.get("BUILDEROPS_HOST", "127.0.0.1")
+    port = os.environ.get("BUILDEROPS_PORT", "8000")
+    shown = password or f"(unchanged; not stored in {admin_password_file()})"
+    return f"\n  BuilderOps admin: http://{host}:{port}/admin/\n  login: {username} / {shown}\n"
