@@ -31,6 +31,8 @@ def superuser_ensure() -> tuple[str, str | None]:
 # Steps after migrate, in order; a later issue adds its demo data loader with one line here.
 BOOTSTRAP_COMMANDS = [
     ("collectstatic", {"interactive": False, "verbosity": 0}),
+    ("setup_roles", {}),
+    ("demo_data", {}),
 ]
 
 
@@ -43,11 +45,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("database migrated")
+        username, password = superuser_ensure()
         for name, kwargs in BOOTSTRAP_COMMANDS:
             if options["no_demo"] and name.startswith("demo"):
                 continue
             call_command(name, **kwargs)
-        username, password = superuser_ensure()
         self.stdout.write(self.style.SUCCESS(login_banner(username, password)))
 
 

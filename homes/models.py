@@ -1,0 +1,114 @@
+"""Homes and their homeowners, as published to Builder Backed ("Home — POST body")."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from simple_history.models import HistoricalRecords
+
+from builderops.models import TimeStampedModel
+from builderops.review import ReviewableModel
+from integrations.builderbacked.sync_fields import PublishableModel
+from locations.models import Neighborhood
+from locations.validators import external_id_check_unchanged, external_id_clean
+from homes.validators import email_validator, postal_code_validate, state_validate
+
+
+class HomeType(models.TextChoices):
+    # builder-backed.md: exactly these two spellings, nothing else.
+    SINGLE_FAMILY = "Single Family", "Single Family"
+    MULTI_FAMILY = "Multi Family", "Multi Family"
+
+
+class Home(TimeStampedModel, ReviewableModel, PublishableModel):
+    external_id = models.CharField(
+        "external ID", max_length=100, unique=True,
+        help_text="The builder's own id, unique among homes; it can't change once published.",
+    )
+    neighborhood = models.ForeignKey(Neighborhood, on_delete=models.PROTECT, related_name="homes")
+    address_line1 = models.CharField("address line 1", max_length=200)
+    address_line2 = models.CharField("address line 2", max_length=200, blank=True)
+    city = models.CharField(max_length=100)
+    state = models.CharField(
+        max_length=2, validators=[state_validate], help_text="USPS two-letter code, e.g. OH."
+    )
+    postal_code = models.CharField(
+        "ZIP", max_length=10, validators=[postal_code_validate],
+        help_text="5 digits or ZIP+4, e.g. 45202 or 45202-1234.",
+    )
+    home_type = models.CharField("type", max_length=20, choices=HomeType.choices)
+    market_home = models.BooleanField(default=False)
+    job_id = models.CharField("job ID", max_length=100, blank=True, db_index=True)
+    product_collection = models.CharField(max_length=200, blank=True)
+    home_model = models.CharField("model", max_length=200, blank=True)
+    closing_date = models.DateField(null=True, blank=True)
+    scheduled_closing_date = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["external_id"]
+        permissions = [("approve_home", "Can approve home")]
+        indexes = [
+            models.Index(fields=["postal_code"]),
+            models.Index(fields=["city"]),
+            models.Index(fields=["closing_date"]),
+        ]
+
+    def __str__(self):
+        return f"{self.address_line1}, {self.city} ({self.external_id})"
+
+    def review_parent(self):
+        return self.neighborhood
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        try:
+            self.external_id = external_id_clean(self.external_id)
+            external_id_check_unchanged(self)
+        except ValidationError as exc:
+            errors["external_id"] = exc.messages
+        for field in ("address_line1", "address_line2", "city", "postal_code", "job_id",
+                      "product_collection", "home_model"):
+            setattr(self, field, (getattr(self, field) or "").strip())
+        for field, label in (("address_line1", "Address line 1"), ("city", "City")):
+            if not getattr(self, field):
+                errors[field] = [f"{label} is required."]
+        if self.neighborhood_id and not self.neighborhood.active:
+            errors["neighborhood"] = [
+                f"Neighborhood “{self.neighborhood}” is inactive: choose an active one."
+            ]
+        if errors:
+            raise ValidationError(errors)
+
+
+class Homeowner(TimeStampedModel):
+    home = models.ForeignKey(Home, on_delete=models.CASCADE, related_name="homeowners")
+    email = models.CharField(max_length=254, validators=[email_validator])
+    first_name = models.CharField(max_length=100, blank=True)
+    middle_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    prefix = models.CharField(max_length=20, blank=True)
+    suffix = models.CharField(max_length=20, blank=True)
+    # When Builder Backed accepted this homeowner (with its home, or via POST …/users).
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"), "home", name="homeowner_email_once_per_home",
+                violation_error_message="This email is already a homeowner of this home.",
+            )
+        ]
+        indexes = [models.Index(Lower("email"), name="homeowner_email_lower")]
+
+    def __str__(self):
+        name = " ".join(p for p in (self.first_name, self.last_name) if p)
+        return f"{name} <{self.email}>" if name else self.email
+
+    def clean(self):
+        super().clean()
+        self.email = (self.email or "").strip()
+        for field in ("first_name", "middle_name", "last_name", "prefix", "suffix"):
+            setattr(self, field, (getattr(self, field) or "").strip())

@@ -1,0 +1,65 @@
+"""Create, update, approve, deactivate and reactivate divisions, master communities, neighborhoods.
+
+Every writer — the admin, the CSV import, management commands — goes through these, so review
+state, history and sync state follow the same rules (builderops/records.py).
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from builderops.records import record_approve, record_save
+from locations.models import Division, LocationModel, MasterCommunity, Neighborhood
+
+CHILDREN = {Division: "master_communities", MasterCommunity: "neighborhoods", Neighborhood: "homes"}
+
+
+def location_create(*, model: type[LocationModel], user, data: dict, approve: bool = False):
+    """Create a record of `model` from field values; it starts as a draft unless `approve`."""
+    obj = model(**data)
+    record_save(obj=obj, user=user, approve=approve)
+    return obj
+
+
+def location_update(*, obj: LocationModel, user, data: dict, approve: bool = False):
+    """Apply field values to `obj` and save it under the review rules."""
+    for field, value in data.items():
+        setattr(obj, field, value)
+    record_save(obj=obj, user=user, approve=approve)
+    return obj
+
+
+def location_approve(*, obj: LocationModel, user) -> LocationModel:
+    """Approve `obj`: it becomes due to publish."""
+    record_approve(obj=obj, user=user)
+    return obj
+
+
+def location_deactivate(*, obj: LocationModel, user) -> LocationModel:
+    """Deactivate `obj` (published as `active: false`); its active children must go first."""
+    related = CHILDREN[type(obj)]
+    children = getattr(obj, related)
+    active_children = children.filter(active=True).count() if related != "homes" else 0
+    if active_children:
+        noun = children.model._meta.verbose_name_plural
+        raise ValidationError(
+            f"{obj} still has {active_children} active {noun}: deactivate or move them first."
+        )
+    with transaction.atomic():
+        return location_update(obj=obj, user=user, data={"active": False})
+
+
+def location_reactivate(*, obj: LocationModel, user) -> LocationModel:
+    """Reactivate `obj`; its parent must be active."""
+    return location_update(obj=obj, user=user, data={"active": True})
+
+
+def division_create(*, user, data: dict, approve: bool = False) -> Division:
+    return location_create(model=Division, user=user, data=data, approve=approve)
+
+
+def master_community_create(*, user, data: dict, approve: bool = False) -> MasterCommunity:
+    return location_create(model=MasterCommunity, user=user, data=data, approve=approve)
+
+
+def neighborhood_create(*, user, data: dict, approve: bool = False) -> Neighborhood:
+    return location_create(model=Neighborhood, user=user, data=data, approve=approve)

@@ -1,0 +1,26 @@
+"""Field rules shared by every level of the hierarchy (builder-backed.md, "Hierarchy")."""
+
+from django.core.exceptions import ValidationError
+
+
+def external_id_clean(value: str) -> str:
+    """Strip surrounding whitespace; refuse blank ids and ids with inner control characters."""
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError("External ID is required: enter the builder's own id, e.g. DIV_001.")
+    if any(ch in value for ch in "\t\r\n"):
+        raise ValidationError("External ID can't contain tabs or line breaks: remove them.")
+    return value
+
+
+def external_id_check_unchanged(obj) -> None:
+    """Refuse a new external id on a record Builder Backed already knows by the old one."""
+    if obj.pk is None or not obj.is_published:
+        return
+    stored = type(obj)._default_manager.filter(pk=obj.pk).values_list("external_id", flat=True)
+    stored = stored.first()
+    if stored is not None and stored != obj.external_id:
+        raise ValidationError(
+            f"External ID can't change once published: Builder Backed knows this record as "
+            f"“{stored}”. Put it back, or create a new record."
+        )
