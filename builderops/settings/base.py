@@ -173,6 +173,9 @@ BUILDERBACKED_CLIENT_ID = env.str("BUILDERBACKED_CLIENT_ID", default="")
 BUILDERBACKED_CLIENT_SECRET = env.str("BUILDERBACKED_CLIENT_SECRET", default="")
 BUILDERBACKED_SCOPES = env.list("BUILDERBACKED_SCOPES", default=["location.write", "home.write"])
 BUILDERBACKED_TIMEOUT_SECONDS = env.float("BUILDERBACKED_TIMEOUT_SECONDS", default=10.0)
+# Client-side ceiling shared by all workers (requests/s; 0 = none). The guide names no limit
+# (builder-backed.md, Errors: 429 "decided here"); set it to the tenant's limit to avoid 429s.
+BUILDERBACKED_RATE_LIMIT = env.float("BUILDERBACKED_RATE_LIMIT", default=0.0)
 
 # --- Construction portals (shared/contracts/portals.md) ----------------------------------------
 # Fernet key(s) for portal passwords at rest; comma-separated, newest first, for key rotation.
