@@ -3,7 +3,8 @@
 `BaseClient` owns what every API call needs: the base URL, an explicit `httpx.Timeout`, an
 `httpx.Auth` hook for each API's auth scheme, an injectable transport (tests use
 `httpx.MockTransport`, end-to-end tests a sandbox), the mapping of non-2xx answers and transport
-exceptions to `integrations.errors`, retries, and one log line per attempt.
+exceptions to `integrations.errors`, retries, an optional shared rate ceiling
+(`integrations.ratelimit`), and one log line per attempt.
 
 Retries (`RetryPolicy`): exponential backoff with jitter on retryable errors (429, 5xx, timeouts,
 connection failures), never sooner than the server's `Retry-After`, bounded by a number of attempts
@@ -34,6 +35,7 @@ from typing import Any
 import httpx
 
 from integrations import errors
+from integrations.ratelimit import SharedRateLimit
 
 logger = logging.getLogger(__name__)
 
@@ -105,10 +107,12 @@ class BaseClient:
         transport: httpx.BaseTransport | None = None,
         retry: RetryPolicy | None = None,
         headers: Mapping[str, str] | None = None,
+        rate_limit: SharedRateLimit | None = None,
     ):
         if not str(base_url).startswith(("http://", "https://")):
             raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
         self.retry = retry or RetryPolicy()
+        self.rate_limit = rate_limit
         self.request_count = 0
         self._http = httpx.Client(
             base_url=base_url,
@@ -179,6 +183,8 @@ class BaseClient:
 
     def _send(self, method: str, path: str, attempt: int, **kwargs: Any) -> Any:
         """Make one attempt: send, log, and return the JSON body or raise the mapped error."""
+        if self.rate_limit is not None:
+            self.rate_limit.acquire()
         started = time.perf_counter()
         try:
             response = self._http.request(method, path, **kwargs)

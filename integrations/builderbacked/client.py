@@ -10,6 +10,7 @@ which parent is missing or what already exists.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
@@ -24,6 +25,7 @@ from integrations.builderbacked.auth import ClientCredentialsAuth
 from integrations.builderbacked.references import Level, field_from_message
 from integrations.health import builderbacked_status
 from integrations.http import BaseClient, RetryPolicy
+from integrations.ratelimit import SharedRateLimit
 
 DEFAULT_SCOPES = ("location.write", "home.write")
 REGIONS_PATH = "/api/v2/locations/regions"
@@ -33,6 +35,16 @@ LOCATION_PATHS = {
     Level.NEIGHBORHOOD: "/api/v2/locations/neighborhoods",
 }
 HOMES_PATH = "/api/v2/homes"
+
+
+def _shared_rate_limit(
+    rate: float, base_url: str, client_id: str, cache: BaseCache | None
+) -> SharedRateLimit | None:
+    """Return the ceiling every process calling this tenant shares, or None for no ceiling."""
+    if not rate:
+        return None
+    digest = hashlib.sha256(f"{base_url}|{client_id}".encode()).hexdigest()[:32]
+    return SharedRateLimit(rate, key=f"builderbacked:rate:{digest}", cache=cache)
 
 
 def path_segment(external_id: str) -> str:
@@ -87,6 +99,7 @@ class BuilderBackedClient(BaseClient):
         transport: httpx.BaseTransport | None = None,
         retry: RetryPolicy | None = None,
         cache: BaseCache | None = None,
+        rate_limit: float = 0.0,
     ):
         auth = ClientCredentialsAuth(
             token_url=token_url,
@@ -95,7 +108,14 @@ class BuilderBackedClient(BaseClient):
             scopes=scopes,
             cache=cache,
         )
-        super().__init__(base_url, timeout=timeout, auth=auth, transport=transport, retry=retry)
+        super().__init__(
+            base_url,
+            timeout=timeout,
+            auth=auth,
+            transport=transport,
+            retry=retry,
+            rate_limit=_shared_rate_limit(rate_limit, base_url, client_id, cache),
+        )
         self.auth = auth
         self.locations = {
             level: LocationResource(self, level, path) for level, path in LOCATION_PATHS.items()
@@ -119,6 +139,7 @@ class BuilderBackedClient(BaseClient):
             "client_secret": settings.BUILDERBACKED_CLIENT_SECRET,
             "scopes": getattr(settings, "BUILDERBACKED_SCOPES", DEFAULT_SCOPES),
             "timeout": getattr(settings, "BUILDERBACKED_TIMEOUT_SECONDS", 10.0),
+            "rate_limit": getattr(settings, "BUILDERBACKED_RATE_LIMIT", 0.0),
         }
         return cls(**{**options, **overrides})
 

@@ -10,6 +10,7 @@ import pytest
 
 from integrations import errors
 from integrations.http import BaseClient, RetryPolicy, build_timeout, token_reuse_seconds
+from integrations.ratelimit import SharedRateLimit
 from tests.integrations.http_fakes import FakeTime, Wire, reply, sent_json
 
 BASE = "https://api.example.test/v1"
@@ -345,3 +346,50 @@ class TestLogging:
 
         (line,) = [r for r in caplog.records if hasattr(r, "http_status")]
         assert line.http_status == "ConnectionFailed"
+
+
+class TestSharedRateLimit:
+    @pytest.fixture
+    def shared_cache(self, settings):
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": "rate-limit-tests",
+            }
+        }
+        from django.core.cache import cache
+
+        cache.clear()
+        return cache
+
+    def test_requests_over_the_ceiling_wait_for_the_next_window(self, shared_cache):
+        fake = FakeTime(now=1_000.25)
+        limit = SharedRateLimit(2, key="t", sleep=fake.sleep, clock=fake.clock)
+        wire = Wire(*[reply(200, {}) for _ in range(5)])
+        client = make_client(wire, fake, rate_limit=limit)
+
+        for _ in range(5):
+            client.request("GET", "/x")
+
+        assert fake.sleeps == [pytest.approx(0.75), pytest.approx(1.0)]
+        assert len(wire.requests) == 5
+
+    def test_processes_sharing_the_cache_share_the_budget(self, shared_cache):
+        fake = FakeTime(now=2_000.0)
+        first, second = (
+            SharedRateLimit(3, key="shared", sleep=fake.sleep, clock=fake.clock) for _ in range(2)
+        )
+
+        waits = [first.acquire(), second.acquire(), first.acquire(), second.acquire()]
+
+        assert waits == [0, 0, 0, pytest.approx(1.0)]
+
+    def test_a_rate_below_one_per_second_widens_the_window(self, shared_cache):
+        fake = FakeTime(now=3_000.0)
+        limit = SharedRateLimit(0.5, key="slow", sleep=fake.sleep, clock=fake.clock)
+
+        assert [limit.acquire(), limit.acquire()] == [0, pytest.approx(2.0)]
+
+    def test_rejects_a_rate_of_zero(self):
+        with pytest.raises(ValueError, match="positive"):
+            SharedRateLimit(0, key="k")

@@ -366,6 +366,13 @@ class TestFromSettings:
         assert str(wire.requests[1].url).startswith(settings.BUILDERBACKED_BASE_URL)
         assert wire.requests[1].extensions["timeout"]["read"] == 3.0
 
+    def test_applies_the_shared_rate_limit_setting(self, settings):
+        settings.BUILDERBACKED_RATE_LIMIT = 5.0
+        assert BuilderBackedClient.from_settings().rate_limit.capacity == 5
+
+        settings.BUILDERBACKED_RATE_LIMIT = 0.0
+        assert BuilderBackedClient.from_settings().rate_limit is None
+
     def test_names_every_missing_setting(self, settings):
         settings.BUILDERBACKED_BASE_URL = ""
         settings.BUILDERBACKED_CLIENT_SECRET = ""
