@@ -1,0 +1,228 @@
+"""The admin every reviewed, publishable record shares: approval, guarded deletes, audit history.
+
+`ReviewedRecordAdmin` is the base of the Division, Master Community, Neighborhood and Home
+admins; put mixins (sync, CSV upload) before it in the bases. Every write goes through the
+services (builderops/records.py), so the review rules of builderops/review.py hold here too:
+
+- An edit by someone without the approve permission returns an approved record to draft; the
+  admin says so. An approver's edit keeps it approved.
+- "Approve selected" shows a confirmation page listing what will be approved and what can't
+  (and why); "Save and approve" does the same for one record from its page.
+- "Return selected to draft" withdraws an approval: a review decision, so it needs the approve
+  permission too.
+- Only superusers delete a record Builder Backed already knows (it would stay there).
+- History can be read, never reverted: a revert would restore old sync fields and skip review.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.template.response import TemplateResponse
+from simple_history.admin import SimpleHistoryAdmin
+
+from builderops.admin_links import admin_link
+from builderops.records import (
+    hierarchy_depth,
+    record_approve,
+    record_return_to_draft,
+    record_save,
+    records_approve,
+)
+from builderops.review import ReviewState, review_check_can_approve, user_can_approve
+
+RETURNED_TO_DRAFT = (
+    "“{obj}” was approved, so your change is saved as a draft: it waits for an approver, and "
+    "Builder Backed keeps the last approved version until then."
+)
+REFUSALS_LISTED = 10
+
+
+def refusal_reason(exc: Exception) -> str:
+    """Say in one line why a record can't be approved."""
+    return " ".join(getattr(exc, "messages", None) or [str(exc)])
+
+
+def report_returned_to_draft(modeladmin, request, obj, was_approved: bool) -> None:
+    """Tell an editor their change to an approved record now waits for approval."""
+    if was_approved and not obj.is_approved:
+        modeladmin.message_user(request, RETURNED_TO_DRAFT.format(obj=obj), messages.WARNING)
+
+
+def approval_preview(objs, user) -> tuple[list, list[tuple[object, str]], list]:
+    """Sort `objs` into (approvable, [(refused, why)], already approved) without writing."""
+    ready, refused, already = [], [], []
+    for obj in sorted(objs, key=hierarchy_depth):
+        if obj.is_approved:
+            already.append(obj)
+            continue
+        try:
+            review_check_can_approve(obj=obj, user=user)
+        except (ValidationError, PermissionDenied) as exc:
+            refused.append((obj, refusal_reason(exc)))
+        else:
+            ready.append(obj)
+    return ready, refused, already
+
+
+class ReviewedRecordAdmin(SimpleHistoryAdmin):
+    """Approve, return to draft, save through the services, guard deletes, show history."""
+
+    # Merged into get_actions, so a mixin that sets `actions` keeps these too.
+    record_actions = ("approve_selected", "return_to_draft")
+    review_parent_field = ""  # the ForeignKey review_parent() follows; loaded with the actions
+    review_fieldset = ("Review", {"fields": ("review_state", "approved_by", "approved_at")})
+    record_fieldset = ("Record", {"fields": ("created_at", "updated_at"), "classes": ["collapse"]})
+    change_form_template = "admin/builderops/reviewed_change_form.html"
+    approve_confirmation_template = "admin/builderops/approve_selected_confirmation.html"
+    show_full_result_count = False
+    list_per_page = 50
+    history_list_display = ["review_state"]
+
+    # --- permissions ---------------------------------------------------------------------------
+    def has_approve_permission(self, request, obj=None) -> bool:
+        return user_can_approve(request.user, self.model)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or request.user.is_superuser or not obj.is_published
+
+    def revert_disabled(self, request, obj=None) -> bool:
+        return True
+
+    def get_readonly_fields(self, request, obj=None):
+        sync_fields = getattr(self, "sync_fieldset", (None, {"fields": ()}))[1]["fields"]
+        fields = [
+            *super().get_readonly_fields(request, obj),
+            *self.review_fieldset[1]["fields"],
+            *self.record_fieldset[1]["fields"],
+            *sync_fields,
+        ]
+        if obj is not None and obj.is_published:
+            fields.append("external_id")  # Builder Backed knows the record by it
+        return fields
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not actions:  # actions disabled, or a popup
+            return actions
+        missing = [self.get_action(name) for name in self.record_actions if name not in actions]
+        allowed = self._filter_actions_by_permissions(request, [a for a in missing if a])
+        actions.update({name: (func, name, desc) for func, name, desc in allowed})
+        return actions
+
+    # --- writes, all through the services ------------------------------------------------------
+    def save_model(self, request, obj, form, change):
+        if change and not form.has_changed():
+            return  # nothing to save: an unchanged approved record stays approved
+        was_approved = change and obj.is_approved
+        record_save(obj=obj, user=request.user)
+        report_returned_to_draft(self, request, obj, was_approved)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if "_approve" in request.POST:
+            self.approve_one(request, form.instance)
+
+    def delete_model(self, request, obj):
+        if not self.has_delete_permission(request, obj):
+            raise PermissionDenied
+        obj._history_user = request.user
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        if not all(self.has_delete_permission(request, obj) for obj in queryset):
+            raise PermissionDenied
+        super().delete_queryset(request, queryset)
+
+    def approve_one(self, request, obj) -> None:
+        """Approve `obj` after saving it from its page; say why not if it can't be."""
+        obj.refresh_from_db()
+        if obj.is_approved:
+            return
+        try:
+            record_approve(obj=obj, user=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            message = f"“{obj}” is saved as a draft, not approved: {refusal_reason(exc)}"
+            self.message_user(request, message, messages.ERROR)
+        else:
+            message = f"“{obj}” is approved: it will be published to Builder Backed."
+            self.message_user(request, message, messages.SUCCESS)
+
+    # --- actions -------------------------------------------------------------------------------
+    @admin.action(permissions=["approve"], description="Approve selected %(verbose_name_plural)s")
+    def approve_selected(self, request, queryset):
+        objs = list(self.review_queryset(queryset))
+        if request.POST.get("post") != "yes":
+            return self.approve_confirmation(request, objs)
+        approved, refused = records_approve(objs=objs, user=request.user)
+        self.report_approved(request, approved, refused)
+        return None
+
+    @admin.action(
+        permissions=["approve"], description="Return selected %(verbose_name_plural)s to draft"
+    )
+    def return_to_draft(self, request, queryset):
+        returned = 0
+        with transaction.atomic():
+            for obj in queryset.filter(review_state=ReviewState.APPROVED):
+                record_return_to_draft(obj=obj, user=request.user)
+                returned += 1
+        noun = self.noun(returned)
+        self.message_user(request, f"Returned {returned} {noun} to draft.", messages.SUCCESS)
+
+    def review_queryset(self, queryset):
+        """Load what the review rules read with each record: its parent."""
+        if self.review_parent_field:
+            return queryset.select_related(self.review_parent_field)
+        return queryset
+
+    def approve_confirmation(self, request, objs):
+        """Show what "Approve selected" will approve, and what it can't and why."""
+        ready, refused, already = approval_preview(objs, request.user)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Approve {self.opts.verbose_name_plural}",
+            "opts": self.opts,
+            "ready": [admin_link(obj) for obj in ready],
+            "ready_pks": [obj.pk for obj in ready],
+            "refused": [(admin_link(obj), why) for obj, why in refused],
+            "already": [admin_link(obj) for obj in already],
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.approve_confirmation_template, context)
+
+    def report_approved(self, request, approved, refused) -> None:
+        """Say how many were approved, and which were refused and why."""
+        if approved:
+            message = (
+                f"Approved {len(approved)} {self.noun(len(approved))}: they will be published."
+            )
+            self.message_user(request, message, messages.SUCCESS)
+        for obj, why in refused[:REFUSALS_LISTED]:
+            self.message_user(request, f"Not approved: “{obj}”: {why}", messages.ERROR)
+        if len(refused) > REFUSALS_LISTED:
+            more = len(refused) - REFUSALS_LISTED
+            self.message_user(request, f"…and {more} more not approved.", messages.ERROR)
+        if not approved and not refused:
+            self.message_user(request, "Nothing to approve: all were approved already.")
+
+    def noun(self, count: int) -> str:
+        opts = self.opts
+        return str(opts.verbose_name if count == 1 else opts.verbose_name_plural)
+
+    # --- the change page ----------------------------------------------------------------------
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        can_save = (
+            self.has_add_permission(request) if add else self.has_change_permission(request, obj)
+        )
+        context["show_save_and_approve"] = (
+            can_save and self.has_approve_permission(request) and not (obj and obj.is_approved)
+        )
+        context["edit_returns_to_draft"] = bool(
+            obj and obj.is_approved and can_save and not self.has_approve_permission(request)
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)

@@ -1,0 +1,252 @@
+"""Admin for homes (with their homeowners inline) and for homeowners on their own.
+
+Homeowner changes go through homes.services: each one is a change to its home, so the home's
+review rules apply (an editor's change to an approved home's owners waits for approval).
+Search is built for 100,000 homes: see `home_ids_matching`.
+"""
+
+from itertools import pairwise
+
+from django import forms
+from django.contrib import admin
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.forms.models import BaseInlineFormSet
+from django.utils.text import smart_split, unescape_string_literal
+from simple_history.admin import SimpleHistoryAdmin
+
+from builderops.admin import ReviewedRecordAdmin, report_returned_to_draft
+from builderops.admin_links import admin_link, parent_chain
+from homes.models import Home, Homeowner
+from homes.services import home_homeowners_changed, homeowner_remove, homeowner_save
+from integrations.builderbacked.admin import SyncStateAdminMixin
+
+HOME_SEARCH_FIELDS = ("external_id", "address_line1", "city", "postal_code", "job_id")
+OWNER_SEARCH_FIELDS = ("email", "first_name", "last_name")
+HISTORY_SHOWN = 200
+DUPLICATE_EMAIL = "{email} is already a homeowner of this home (emails are compared ignoring case)."
+
+
+def any_field_contains(fields, term: str) -> Q:
+    q = Q()
+    for field in fields:
+        q |= Q(**{f"{field}__icontains": term})
+    return q
+
+
+def home_ids_matching(term: str):
+    """Select the ids of homes whose own fields, or whose homeowners' fields, contain `term`.
+
+    A UNION of two id lists, so PostgreSQL answers each half from its trigram indexes
+    (homes/migrations/0002_search_trigram_indexes.py) instead of scanning every home.
+    """
+    own = Home.objects.order_by().filter(any_field_contains(HOME_SEARCH_FIELDS, term))
+    owners = Homeowner.objects.order_by().filter(any_field_contains(OWNER_SEARCH_FIELDS, term))
+    return own.values("pk").union(owners.values("home_id"))
+
+
+def search_terms(search_term: str) -> list[str]:
+    """Split a search box entry the way the admin does ("quoted phrases" stay whole)."""
+    terms = []
+    for bit in smart_split(search_term):
+        if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
+            bit = unescape_string_literal(bit)
+        if bit.strip():
+            terms.append(bit)
+    return terms
+
+
+def homeowner_history(home_id, limit: int = HISTORY_SHOWN) -> list[dict]:
+    """List the latest changes to `home_id`'s homeowners, newest first, with field diffs."""
+    records = list(
+        Homeowner.history.filter(home_id=home_id)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+    by_owner: dict[int, list] = {}
+    for record in reversed(records):
+        by_owner.setdefault(record.id, []).append(record)
+    changes = {}
+    for versions in by_owner.values():
+        for older, newer in pairwise(versions):
+            delta = newer.diff_against(older, excluded_fields=["published_at"])
+            changes[newer.history_id] = [(c.field, c.old, c.new) for c in delta.changes]
+    return [{"record": r, "changes": changes.get(r.history_id, [])} for r in records]
+
+
+class HomeownerFormSet(BaseInlineFormSet):
+    def clean(self):
+        """Refuse the same email twice on one home, ignoring case."""
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if self._should_delete_form(form) or not getattr(form, "cleaned_data", None):
+                continue
+            email = (form.cleaned_data.get("email") or "").strip()
+            if email.lower() in seen:
+                form.add_error("email", DUPLICATE_EMAIL.format(email=email))
+            seen.add(email.lower())
+
+
+class HomeownerInline(admin.TabularInline):
+    model = Homeowner
+    formset = HomeownerFormSet
+    fields = ("email", "prefix", "first_name", "middle_name", "last_name", "suffix", "published_at")
+    readonly_fields = ("published_at",)
+    extra = 1
+
+
+@admin.register(Home)
+class HomeAdmin(SyncStateAdminMixin, ReviewedRecordAdmin):
+    list_display = (
+        "external_id",
+        "address_line1",
+        "city",
+        "state",
+        "postal_code",
+        "home_type",
+        "closing_date",
+        "location",
+        "review_state",
+        "sync_badge",
+    )
+    list_select_related = ("neighborhood__master_community__division",)
+    list_filter = (
+        "review_state",
+        "sync_state",
+        "home_type",
+        "closing_date",
+        "market_home",
+        "neighborhood__master_community__division",
+        "neighborhood__master_community",
+        "neighborhood",
+    )
+    # Shown for the search box's help; get_search_results does the searching.
+    search_fields = HOME_SEARCH_FIELDS + tuple(f"homeowners__{f}" for f in OWNER_SEARCH_FIELDS)
+    search_help_text = (
+        "Search by external ID, address, city, ZIP, job ID, or a homeowner's email or name."
+    )
+    autocomplete_fields = ("neighborhood",)
+    inlines = (HomeownerInline,)
+    review_parent_field = "neighborhood"
+    object_history_template = "admin/homes/home/object_history.html"
+
+    def get_fieldsets(self, request, obj=None):
+        home = (
+            None,
+            {
+                "fields": (
+                    "external_id",
+                    "neighborhood",
+                    "location",
+                    "address_line1",
+                    "address_line2",
+                    ("city", "state", "postal_code"),
+                    "home_type",
+                    "market_home",
+                )
+            },
+        )
+        job = (
+            "Job",
+            {
+                "fields": (
+                    "job_id",
+                    "product_collection",
+                    "home_model",
+                    "closing_date",
+                    "scheduled_closing_date",
+                )
+            },
+        )
+        return [home, job, self.review_fieldset, self.sync_fieldset, self.record_fieldset]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "location"]
+
+    def get_search_results(self, request, queryset, search_term):
+        for term in search_terms(search_term):
+            queryset = queryset.filter(pk__in=home_ids_matching(term))
+        return queryset, False
+
+    @admin.display(description="location")
+    def location(self, obj):
+        if obj is None or not obj.neighborhood_id:
+            return "—"
+        return parent_chain(obj, "neighborhood", "master_community", "division")
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Homeowner:
+            return super().save_formset(request, form, formset, change)
+        home = form.instance
+        was_approved = change and home.is_approved
+        formset.save(commit=False)
+        saved = [*formset.new_objects, *(owner for owner, _ in formset.changed_objects)]
+        with transaction.atomic():
+            for owner in formset.deleted_objects:
+                homeowner_remove(owner=owner, user=request.user)
+            for owner in saved:
+                homeowner_save(home=home, owner=owner, user=request.user)
+            if saved and change and not form.has_changed() and not formset.deleted_objects:
+                home_homeowners_changed(home=home, user=request.user)
+        home.refresh_from_db()
+        report_returned_to_draft(self, request, home, was_approved)
+        return None
+
+    def history_view(self, request, object_id, extra_context=None):
+        context = {"homeowner_changes": homeowner_history(object_id), **(extra_context or {})}
+        return super().history_view(request, object_id, context)
+
+
+class HomeownerForm(forms.ModelForm):
+    class Meta:
+        model = Homeowner
+        fields = ("home", "email", "prefix", "first_name", "middle_name", "last_name", "suffix")
+
+    def clean(self):
+        """Refuse an email another homeowner of the same home already has, ignoring case."""
+        cleaned = super().clean()
+        home = cleaned.get("home") or getattr(self.instance, "home", None)
+        email = (cleaned.get("email") or "").strip()
+        if home is not None and email:
+            others = Homeowner.objects.filter(home=home).exclude(pk=self.instance.pk)
+            if others.annotate(e=Lower("email")).filter(e=email.lower()).exists():
+                self.add_error("email", DUPLICATE_EMAIL.format(email=email))
+        return cleaned
+
+
+@admin.register(Homeowner)
+class HomeownerAdmin(SimpleHistoryAdmin):
+    form = HomeownerForm
+    list_display = ("email", "first_name", "last_name", "home_link", "published_at")
+    list_select_related = ("home",)
+    search_fields = ("email", "first_name", "last_name", "=home__external_id")
+    search_help_text = "Search by email, name, or the home's exact external ID."
+    autocomplete_fields = ("home",)
+    show_full_result_count = False
+    list_per_page = 50
+
+    def get_readonly_fields(self, request, obj=None):
+        # A homeowner belongs to one home: to move one, remove it here and add it there.
+        return ("home", "published_at") if obj is not None else ("published_at",)
+
+    @admin.display(description="home", ordering="home__external_id")
+    def home_link(self, obj):
+        return admin_link(obj.home)
+
+    def save_model(self, request, obj, form, change):
+        home = obj.home
+        was_approved = home.is_approved
+        with transaction.atomic():
+            homeowner_save(home=home, owner=obj, user=request.user)
+            home_homeowners_changed(home=home, user=request.user)
+        report_returned_to_draft(self, request, home, was_approved)
+
+    def delete_model(self, request, obj):
+        homeowner_remove(owner=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for owner in queryset.select_related("home"):
+                homeowner_remove(owner=owner, user=request.user)
