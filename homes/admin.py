@@ -15,16 +15,21 @@ from django.db.models.functions import Lower
 from django.forms.models import BaseInlineFormSet
 from django.utils.text import smart_split, unescape_string_literal
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from builderops.admin import ReviewedRecordAdmin, report_returned_to_draft
 from builderops.admin_links import admin_link, parent_chain
 from homes.models import Home, Homeowner
 from homes.services import home_homeowners_changed, homeowner_remove, homeowner_save
+from homes.states import USPS_STATES
 from integrations.builderbacked.admin import SyncStateAdminMixin
 
 HOME_SEARCH_FIELDS = ("external_id", "address_line1", "city", "postal_code", "job_id")
 OWNER_SEARCH_FIELDS = ("email", "first_name", "last_name")
 HISTORY_SHOWN = 200
+STATE_CHOICES = [("", "---------")] + [
+    (code, f"{code} — {name}") for code, name in USPS_STATES.items()
+]
 DUPLICATE_EMAIL = "{email} is already a homeowner of this home (emails are compared ignoring case)."
 
 
@@ -70,8 +75,9 @@ def homeowner_history(home_id, limit: int = HISTORY_SHOWN) -> list[dict]:
     changes = {}
     for versions in by_owner.values():
         for older, newer in pairwise(versions):
-            delta = newer.diff_against(older, excluded_fields=["published_at"])
-            changes[newer.history_id] = [(c.field, c.old, c.new) for c in delta.changes]
+            delta = newer.diff_against(older)
+            helper = HistoricalRecordContextHelper(Homeowner, newer)
+            changes[newer.history_id] = helper.context_for_delta_changes(delta)
     return [{"record": r, "changes": changes.get(r.history_id, [])} for r in records]
 
 
@@ -164,6 +170,13 @@ class HomeAdmin(SyncStateAdminMixin, ReviewedRecordAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), "location"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "state":  # a list, so a state's name or a typo can't be entered
+            return forms.ChoiceField(
+                choices=STATE_CHOICES, label="State", help_text=db_field.help_text
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_search_results(self, request, queryset, search_term):
         for term in search_terms(search_term):

@@ -164,17 +164,19 @@ class LocationAdmin(SyncStateAdminMixin, ReviewedRecordAdmin):
 
     def activation_apply(self, request, queryset, service, verb: str) -> None:
         """Run `service` on each record; report how many changed and which were refused."""
-        done = 0
+        done, refused = 0, 0
         for obj in queryset.select_related(self.model.parent_field):
             was_approved = obj.is_approved
             try:
                 service(obj=obj, user=request.user)
             except ValidationError as exc:
-                self.message_user(request, f"“{obj}”: {refusal_reason(exc)}", messages.ERROR)
+                self.message_user(request, refusal_reason(exc), messages.ERROR)
+                refused += 1
                 continue
             done += 1
             report_returned_to_draft(self, request, obj, was_approved)
-        self.message_user(request, f"{verb} {done} {self.noun(done)}.", messages.SUCCESS)
+        if done or not refused:
+            self.message_user(request, f"{verb} {done} {self.noun(done)}.", messages.SUCCESS)
 
 
 @admin.register(Division)
