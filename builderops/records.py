@@ -16,7 +16,7 @@ from builderops.review import (
     review_check_can_approve,
     review_mark_approved,
 )
-from integrations.builderbacked.sync_fields import sync_mark_due
+from integrations.builderbacked.sync_fields import sync_fields_refresh, sync_mark_due
 
 
 def record_save(*, obj, user, approve: bool = False, exclude_clean: Iterable[str] = ()) -> None:
@@ -33,6 +33,8 @@ def record_save(*, obj, user, approve: bool = False, exclude_clean: Iterable[str
             review_mark_approved(obj=obj, user=user)
         if obj.is_approved:
             sync_mark_due(obj)
+        else:
+            sync_fields_refresh(obj)  # a stale copy must not undo a publish that just finished
         obj._history_user = user
         obj.save()
 
@@ -66,6 +68,7 @@ def records_approve(*, objs: Iterable, user) -> tuple[list, list[tuple[object, s
 def record_return_to_draft(*, obj, user, reason: str = "returned to draft") -> None:
     """Put `obj` back to draft for rework; Builder Backed keeps its last approved version."""
     with transaction.atomic():
+        sync_fields_refresh(obj)
         obj.review_state = ReviewState.DRAFT
         obj.approved_by = None
         obj.approved_at = None

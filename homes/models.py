@@ -42,6 +42,9 @@ class Home(TimeStampedModel, ReviewableModel, PublishableModel):
     home_model = models.CharField("model", max_length=200, blank=True)
     closing_date = models.DateField(null=True, blank=True)
     scheduled_closing_date = models.DateField(null=True, blank=True)
+    # A homeowner was edited or removed: the next publish PUTs the whole set, which replaces
+    # Builder Backed's (builder-backed.md, "Fine points"). Set by homes.services, cleared by sync.
+    sync_homeowners_replace = models.BooleanField(default=False, editable=False)
     history = HistoricalRecords()
 
     class Meta:

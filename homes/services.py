@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 
 from builderops.records import record_approve, record_save
 from homes.models import Home, Homeowner
+from integrations.builderbacked.sync_fields import sync_mark_homeowners_replace
 
 
 def home_create(*, user, data: dict, homeowners: list[dict] = (), approve: bool = False) -> Home:
@@ -48,8 +49,11 @@ def homeowner_save(*, home: Home, owner: Homeowner, user) -> Homeowner:
     )
     if duplicate:
         raise ValidationError({"email": [f"{owner.email} is already a homeowner of this home."]})
+    editing = not owner._state.adding
     owner._history_user = user
     owner.save()
+    if editing:
+        sync_mark_homeowners_replace(home)
     return owner
 
 
@@ -73,4 +77,5 @@ def homeowner_remove(*, owner: Homeowner, user) -> None:
         home = owner.home
         owner._history_user = user
         owner.delete()
+        sync_mark_homeowners_replace(home)
         home_homeowners_changed(home=home, user=user)

@@ -3,9 +3,20 @@
 Builder Backed sync (integrations/builderbacked/sync) reads and writes these fields; the services
 that change a record call `sync_mark_due` inside their own transaction, so a crash between the
 save and the enqueue loses nothing: the periodic sweeper finds every due record.
+
+Writers save whole rows, so before a save `sync_fields_refresh` re-reads the fields the worker
+writes (remote id, hash, lease, …) under a row lock: a writer holding a stale copy never undoes
+a publish that finished meanwhile.
 """
 
-from django.db import models
+import contextlib
+import contextvars
+import logging
+
+from django.db import models, transaction
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 
 class SyncState(models.TextChoices):
@@ -21,7 +32,10 @@ DUE_STATES = (SyncState.PENDING, SyncState.RETRYING)
 
 class PublishableModel(models.Model):
     sync_state = models.CharField(
-        max_length=16, choices=SyncState.choices, default=SyncState.NOT_PUBLISHED, db_index=True,
+        max_length=16,
+        choices=SyncState.choices,
+        default=SyncState.NOT_PUBLISHED,
+        db_index=True,
         editable=False,
     )
     sync_last_attempt_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -33,6 +47,15 @@ class PublishableModel(models.Model):
     sync_version = models.PositiveIntegerField(default=0, editable=False)
     sync_published_version = models.PositiveIntegerField(default=0, editable=False)
     remote_id = models.BigIntegerField(null=True, blank=True, editable=False)
+    # Worker bookkeeping (integrations/builderbacked/sync): a lease so two workers never publish
+    # the record at once; when it was last queued (the sweeper leaves it alone for a while);
+    # transient failures in a row and the earliest next attempt; since when it is due.
+    sync_lease_until = models.DateTimeField(null=True, blank=True, editable=False)
+    sync_lease_token = models.CharField(max_length=32, blank=True, editable=False)
+    sync_enqueued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sync_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    sync_retry_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sync_due_since = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -43,7 +66,88 @@ class PublishableModel(models.Model):
         return self.remote_id is not None or self.sync_last_success_at is not None
 
 
+def sync_field_names(model) -> list[str]:
+    """Name the fields the sync worker writes (every `sync_*` field and `remote_id`)."""
+    return [
+        field.attname
+        for field in model._meta.concrete_fields
+        if field.name.startswith("sync_") or field.name == "remote_id"
+    ]
+
+
+def sync_fields_refresh(obj: PublishableModel) -> None:
+    """Re-read the worker-written fields of a saved `obj`, locking its row in a transaction."""
+    if obj.pk is None:
+        return
+    names = sync_field_names(type(obj))
+    rows = type(obj)._base_manager.filter(pk=obj.pk)
+    if transaction.get_connection().in_atomic_block:
+        rows = rows.select_for_update()
+    current = rows.values(*names).first()
+    for name, value in (current or {}).items():
+        setattr(obj, name, value)
+
+
+_deferred = contextvars.ContextVar("sync_enqueue_deferred", default=None)
+
+
+@contextlib.contextmanager
+def sync_enqueue_deferred():
+    """Queue no per-record publish inside the block; queue one bulk publish when it ends.
+
+    For writers that save many records at once (CSV import, bulk approve): the bulk path
+    publishes them in batches, parents first, instead of one task per record.
+    """
+    marked = []
+    token = _deferred.set(marked)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+        if marked:
+            transaction.on_commit(_enqueue_due, robust=True)
+
+
 def sync_mark_due(obj: PublishableModel) -> None:
-    """Mark `obj` due for publishing (fields only; the caller saves in its transaction)."""
+    """Mark `obj` due for publishing (fields only; the caller saves in its transaction).
+
+    After the caller's transaction commits, a publish of `obj` is queued (or, inside
+    `sync_enqueue_deferred`, one bulk publish); if that is lost, the sweeper still finds it.
+    """
+    sync_fields_refresh(obj)
+    now = timezone.now()
+    if obj.sync_state not in DUE_STATES or obj.sync_due_since is None:
+        obj.sync_due_since = now
     obj.sync_state = SyncState.PENDING
     obj.sync_version = (obj.sync_version or 0) + 1
+    obj.sync_attempts = 0
+    obj.sync_retry_at = None
+    deferred = _deferred.get()
+    if deferred is not None:
+        obj.sync_enqueued_at = None
+        deferred.append(obj)
+        return
+    obj.sync_enqueued_at = now
+    transaction.on_commit(lambda: _enqueue_record(obj), robust=True)
+
+
+def _enqueue_record(obj: PublishableModel) -> None:
+    from integrations.builderbacked.sync.enqueue import record_enqueue
+
+    record_enqueue(obj._meta.label, obj.pk)
+
+
+def _enqueue_due() -> None:
+    from integrations.builderbacked.sync.enqueue import sync_enqueue_due_soon
+
+    sync_enqueue_due_soon()
+
+
+def sync_mark_homeowners_replace(home) -> None:
+    """Note that `home`'s next publish must send its whole homeowner set (PUT replaces it).
+
+    Called when a homeowner is edited or removed: Builder Backed has no per-homeowner update or
+    delete, only a home PUT carrying `homeowners` (builder-backed.md, "Fine points").
+    """
+    type(home)._base_manager.filter(pk=home.pk).update(sync_homeowners_replace=True)
+    home.sync_homeowners_replace = True

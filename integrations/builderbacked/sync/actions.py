@@ -1,0 +1,75 @@
+"""What staff and operators ask of the sync: publish now, retry failed, republish everything.
+
+Each marks records due in one UPDATE and queues them in batches. Marking does not bump
+`sync_version`: a record whose payload hash is unchanged is still published without a request.
+"""
+
+from django.db.models import F
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from builderops.review import ReviewState
+from integrations.builderbacked.sync.enqueue import records_enqueue, sync_enqueue_due
+from integrations.builderbacked.sync.registry import KINDS, kind_for
+from integrations.builderbacked.sync_fields import DUE_STATES, SyncState
+
+
+def records_mark_due(rows, *, force: bool = False) -> int:
+    """Make the approved records of `rows` due now; `force` also forgets their payload hash."""
+    fields = {
+        "sync_state": SyncState.PENDING,
+        "sync_due_since": Coalesce(F("sync_due_since"), timezone.now()),
+        "sync_attempts": 0,
+        "sync_retry_at": None,
+        "sync_enqueued_at": None,
+    }
+    if force:
+        fields["sync_payload_hash"] = ""
+    return rows.filter(review_state=ReviewState.APPROVED).update(**fields)
+
+
+def records_publish_now(queryset) -> tuple[int, list]:
+    """Queue the approved records of `queryset`; return (queued, drafts refused)."""
+    kind = kind_for(queryset.model)
+    refused = list(queryset.exclude(review_state=ReviewState.APPROVED))
+    ids = list(queryset.filter(review_state=ReviewState.APPROVED).values_list("pk", flat=True))
+    records_mark_due(kind.model._base_manager.filter(pk__in=ids))
+    return records_enqueue(kind, kind.model._base_manager.filter(pk__in=ids)), refused
+
+
+def records_retry_failed(queryset) -> int:
+    """Queue again the failed records of `queryset`; return how many."""
+    kind = kind_for(queryset.model)
+    ids = list(queryset.filter(sync_state=SyncState.FAILED).values_list("pk", flat=True))
+    records_mark_due(kind.model._base_manager.filter(pk__in=ids))
+    return records_enqueue(kind, kind.model._base_manager.filter(pk__in=ids))
+
+
+def sync_retry_all_failed(labels=None) -> dict[str, int]:
+    """Make every failed record (of `labels`, default all models) due and queue the ready ones."""
+    marked = {}
+    for kind in KINDS.values():
+        if labels is None or kind.label in labels:
+            failed = kind.model._base_manager.filter(sync_state=SyncState.FAILED)
+            marked[kind.label] = records_mark_due(failed)
+    sync_enqueue_due(labels)
+    return marked
+
+
+def sync_republish_all(labels=None, *, force: bool = False) -> dict[str, int]:
+    """Make every approved record due again and queue; unchanged ones cost no request."""
+    marked = {}
+    for kind in KINDS.values():
+        if labels is None or kind.label in labels:
+            marked[kind.label] = records_mark_due(kind.model._base_manager.all(), force=force)
+    sync_enqueue_due(labels)
+    return marked
+
+
+def sync_publish_due_now(labels=None) -> dict[str, int]:
+    """Queue every due record now, even those queued recently or waiting for a retry time."""
+    for kind in KINDS.values():
+        if labels is None or kind.label in labels:
+            due = kind.model._base_manager.filter(sync_state__in=DUE_STATES)
+            records_mark_due(due)
+    return sync_enqueue_due(labels)
