@@ -13,5 +13,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "builderops.settings.local")
 app = Celery("builderops")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.autodiscover_tasks(["integrations.builderbacked"])  # integrations/builderbacked/tasks.py
 
-app.conf.beat_schedule = {}
+app.conf.beat_schedule = {
+    # Builder Backed: the sweeper queues every due record not in flight, parents first; regions
+    # activated on Builder Backed's side are pulled (integrations/builderbacked/tasks.py).
+    "builderbacked-publish-due": {"task": "builderbacked.publish_due", "schedule": 30.0},
+    "builderbacked-pull-regions": {"task": "builderbacked.pull_regions", "schedule": 15 * 60.0},
+}
