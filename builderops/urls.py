@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from builderops.health import healthz
 
@@ -10,4 +10,5 @@ admin.site.index_title = "Operations"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("webhooks/portals/", include("integrations.portals.urls")),
 ]
