@@ -28,7 +28,12 @@ APPROVED_MODELS = (
     "homes.home",
 )
 # Extra codenames per role, added by other parts of the product (e.g. pulling portal data).
-EXTRA_PERMISSIONS: dict[str, tuple[str, ...]] = {"Viewer": (), "Editor": (), "Approver": ()}
+EXTRA_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "Viewer": (),
+    # Portals: queue "Pull now" / "Full re-pull", and pick a project's home by hand.
+    "Editor": ("integrations.pull_portalconnection", "integrations.change_project"),
+    "Approver": (),
+}
 
 
 def role_permissions() -> dict[str, set[str]]:
