@@ -1,6 +1,7 @@
 """Say, for each external system, whether it is configured — names of missing settings, no values."""
 
 from django.conf import settings
+from django.db import DatabaseError
 
 BUILDERBACKED_REQUIRED = (
     "BUILDERBACKED_BASE_URL",
@@ -16,6 +17,26 @@ def builderbacked_status() -> dict:
     return {"configured": not missing, "missing": missing}
 
 
+def portal_status(portal: str) -> dict:
+    """A portal is configured when an enabled connection to it exists and secrets can be read."""
+    # Imported here: model modules import this module (through the Builder Backed client).
+    from integrations.portals.models import PortalConnection
+
+    keys = getattr(settings, "PORTAL_ENCRYPTION_KEYS", None)
+    missing = [] if keys else ["PORTAL_ENCRYPTION_KEYS"]
+    try:
+        connected = PortalConnection.objects.filter(portal=portal, enabled=True).exists()
+    except DatabaseError:
+        connected = False
+    if not connected:
+        missing.append(f"an enabled {portal} portal connection")
+    return {"configured": not missing, "missing": missing}
+
+
 def external_systems_status() -> dict:
     """Collect the status of every external system."""
-    return {"builderbacked": builderbacked_status()}
+    return {
+        "builderbacked": builderbacked_status(),
+        "buildertrend": portal_status("buildertrend"),
+        "coconstruct": portal_status("coconstruct"),
+    }

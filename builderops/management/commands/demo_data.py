@@ -5,10 +5,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from homes.demo import homes_demo_load
+from integrations.portals.demo import portals_demo_load
 from locations.demo import locations_demo_load
 
 # Each part of the product adds its demo loader here; each takes the acting user.
-DEMO_LOADERS = [locations_demo_load, homes_demo_load]
+DEMO_LOADERS = [locations_demo_load, homes_demo_load, portals_demo_load]
 
 
 class Command(BaseCommand):
