@@ -16,6 +16,7 @@ services (builderops/records.py), so the review rules of builderops/review.py ho
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.template.response import TemplateResponse
@@ -105,7 +106,7 @@ class ReviewedRecordAdmin(SimpleHistoryAdmin):
 
     def get_actions(self, request):
         actions = super().get_actions(request)
-        if not actions:  # actions disabled, or a popup
+        if self.actions is None or IS_POPUP_VAR in request.GET:  # actions disabled here
             return actions
         missing = [self.get_action(name) for name in self.record_actions if name not in actions]
         allowed = self._filter_actions_by_permissions(request, [a for a in missing if a])

@@ -2,7 +2,7 @@
 
 Homeowner changes go through homes.services: each one is a change to its home, so the home's
 review rules apply (an editor's change to an approved home's owners waits for approval).
-Search is built for 100,000 homes: see `home_ids_matching`.
+Search is built for 100,000 homes: see homes/search.py.
 """
 
 from itertools import pairwise
@@ -10,56 +10,24 @@ from itertools import pairwise
 from django import forms
 from django.contrib import admin
 from django.db import transaction
-from django.db.models import Q
 from django.db.models.functions import Lower
 from django.forms.models import BaseInlineFormSet
-from django.utils.text import smart_split, unescape_string_literal
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from builderops.admin import ReviewedRecordAdmin, report_returned_to_draft
 from builderops.admin_links import admin_link, parent_chain
 from homes.models import Home, Homeowner
+from homes.search import HOME_SEARCH_FIELDS, OWNER_SEARCH_FIELDS, homes_search
 from homes.services import home_homeowners_changed, homeowner_remove, homeowner_save
 from homes.states import USPS_STATES
 from integrations.builderbacked.admin import SyncStateAdminMixin
 
-HOME_SEARCH_FIELDS = ("external_id", "address_line1", "city", "postal_code", "job_id")
-OWNER_SEARCH_FIELDS = ("email", "first_name", "last_name")
 HISTORY_SHOWN = 200
 STATE_CHOICES = [("", "---------")] + [
     (code, f"{code} — {name}") for code, name in USPS_STATES.items()
 ]
 DUPLICATE_EMAIL = "{email} is already a homeowner of this home (emails are compared ignoring case)."
-
-
-def any_field_contains(fields, term: str) -> Q:
-    q = Q()
-    for field in fields:
-        q |= Q(**{f"{field}__icontains": term})
-    return q
-
-
-def home_ids_matching(term: str):
-    """Select the ids of homes whose own fields, or whose homeowners' fields, contain `term`.
-
-    A UNION of two id lists, so PostgreSQL answers each half from its trigram indexes
-    (homes/migrations/0002_search_trigram_indexes.py) instead of scanning every home.
-    """
-    own = Home.objects.order_by().filter(any_field_contains(HOME_SEARCH_FIELDS, term))
-    owners = Homeowner.objects.order_by().filter(any_field_contains(OWNER_SEARCH_FIELDS, term))
-    return own.values("pk").union(owners.values("home_id"))
-
-
-def search_terms(search_term: str) -> list[str]:
-    """Split a search box entry the way the admin does ("quoted phrases" stay whole)."""
-    terms = []
-    for bit in smart_split(search_term):
-        if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
-            bit = unescape_string_literal(bit)
-        if bit.strip():
-            terms.append(bit)
-    return terms
 
 
 def homeowner_history(home_id, limit: int = HISTORY_SHOWN) -> list[dict]:
@@ -179,9 +147,7 @@ class HomeAdmin(SyncStateAdminMixin, ReviewedRecordAdmin):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_search_results(self, request, queryset, search_term):
-        for term in search_terms(search_term):
-            queryset = queryset.filter(pk__in=home_ids_matching(term))
-        return queryset, False
+        return homes_search(queryset, search_term), False
 
     @admin.display(description="location")
     def location(self, obj):
