@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection as db
+from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -214,6 +215,17 @@ def test_the_home_summary_shows_its_project_open_selections_and_change_orders():
     assert "computed 100.01" in html
     assert "Done deal" not in html
     assert "CO-003" not in html
+
+
+def test_the_template_tag_renders_the_summary_for_a_home_page():
+    home = HomeFactory()
+    project = ProjectFactory(home=home, name="Lee Residence")
+    SelectionFactory(project=project, title="Kitchen floor")
+    html = Template("{% load portals %}{% home_construction home %}").render(
+        Context({"home": home})
+    )
+    assert "Lee Residence" in html
+    assert "Kitchen floor" in html
 
 
 def test_a_home_without_a_project_says_so():
