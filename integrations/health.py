@@ -1,4 +1,4 @@
-"""Say, for each external system, whether it is configured — names of missing settings, no values."""
+"""Say whether each external system is configured: names of missing settings, never values."""
 
 from django.conf import settings
 from django.db import DatabaseError
@@ -18,7 +18,7 @@ def builderbacked_status() -> dict:
 
 
 def portal_status(portal: str) -> dict:
-    """A portal is configured when an enabled connection to it exists and secrets can be read."""
+    """Say whether a portal is configured: an enabled connection exists and secrets are readable."""
     # Imported here: model modules import this module (through the Builder Backed client).
     from integrations.portals.models import PortalConnection
 

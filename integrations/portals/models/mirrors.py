@@ -20,7 +20,7 @@ def money_field(verbose_name: str | None = None, **kwargs) -> models.DecimalFiel
 
 
 class PortalRecord(TimeStampedModel):
-    """Fields every mirrored record has."""
+    """Hold the fields every mirrored record has."""
 
     connection = models.ForeignKey(PortalConnection, on_delete=models.CASCADE, related_name="+")
     remote_id = models.CharField("remote ID", max_length=100)

@@ -17,7 +17,7 @@ from integrations.portals.pull.resources import Resource
 
 @dataclass(frozen=True)
 class ChildrenJob:
-    """Which children of one project to fetch, and from when (None = a full listing)."""
+    """Name which children of one project to fetch, and from when (None = a full listing)."""
 
     project_pk: int
     project_remote_id: str

@@ -25,7 +25,7 @@ MALFORMED = (ValueError, KeyError, TypeError, AttributeError)
 
 @dataclass
 class Row:
-    """One record of a list answer, normalized; `deleted` rows carry no fields."""
+    """Hold one normalized record of a list answer; `deleted` rows carry no fields."""
 
     remote_id: str
     updated_at: datetime | None

@@ -17,7 +17,7 @@ from integrations.portals.pull.context import (
     pull_run_finish,
     pull_run_start,
 )
-from integrations.portals.pull.lease import LeaseLost, lease_acquire, lease_release
+from integrations.portals.pull.lease import LeaseLost, lease_acquire, lease_release, lease_renew
 from integrations.portals.pull.projects import projects_pull
 from integrations.portals.pull.resources import child_resources_offered
 from integrations.portals.services import portal_connection_client
@@ -51,6 +51,7 @@ def portal_pull_targeted(
 def _whole(ctx: PullContext, full: bool) -> None:
     ctx.full = full
     projects_pull(ctx)
+    lease_renew(ctx.connection.pk, ctx.lease_token)  # a long projects list mustn't outlive it
     children_pull(ctx)
 
 

@@ -2,6 +2,7 @@
 
 import json
 import logging
+import time
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -14,12 +15,14 @@ from integrations.portals.models import (
     ChangeOrder,
     PortalConnection,
     Project,
+    PullRun,
     PullStatus,
     PurchaseOrder,
     ScheduleTask,
     Selection,
 )
 from integrations.portals.pull import portal_pull
+from integrations.portals.services import portal_connection_pull_request
 from integrations.portals.webhooks import webhook_signature
 
 pytestmark = [pytest.mark.django_db, pytest.mark.e2e]
@@ -289,3 +292,21 @@ def test_a_signed_webhook_pulls_the_approved_change_order(run_sandbox, client, s
     status = record.approval_status if kind == "change_order" else record.status
     assert status == "approved"
     assert record.approved_at is not None
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_pull_now_runs_in_a_celery_worker(run_sandbox, celery_worker_process):
+    base_url = run_sandbox("buildertrend", "--projects", "6")
+    connection = connect(base_url, "buildertrend")
+    celery_worker_process(concurrency=1)
+    portal_connection_pull_request(connection=connection, full=True)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        run = PullRun.objects.filter(connection=connection, finished_at__isnull=False).first()
+        if run is not None:
+            break
+        time.sleep(0.5)
+    assert run is not None, "the worker never finished a pull"
+    assert run.status == PullStatus.SUCCEEDED, run.errors
+    assert_mirrors_equal_state(connection, sandbox(base_url, "/_sandbox/state"))
