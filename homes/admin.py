@@ -105,6 +105,7 @@ class HomeAdmin(SyncStateAdminMixin, ReviewedRecordAdmin):
     inlines = (HomeownerInline,)
     review_parent_field = "neighborhood"
     object_history_template = "admin/homes/home/object_history.html"
+    change_form_template = "admin/homes/home/change_form.html"  # + construction portal summary
 
     def get_fieldsets(self, request, obj=None):
         home = (

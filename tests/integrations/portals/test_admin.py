@@ -243,3 +243,16 @@ def test_project_counts_ignore_deleted_children(client):
     rows = client.get(reverse("admin:integrations_project_changelist")).context["cl"].result_list
     assert Project.objects.count() == 1
     assert rows[0].selections_n == 1
+
+
+def test_the_home_change_page_shows_its_construction_job(client):
+    home = HomeFactory()
+    project = ProjectFactory(home=home, name="Lee Residence")
+    SelectionFactory(project=project, title="Kitchen floor")
+    ChangeOrderFactory(project=project, number="CO-042", total=Decimal("353.93"))
+    logged_in(client, superuser())
+    page = client.get(reverse("admin:homes_home_change", args=[home.pk])).content.decode()
+    assert 'id="home-construction"' in page
+    assert "Lee Residence" in page
+    assert "Kitchen floor" in page
+    assert "CO-042" in page
