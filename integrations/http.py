@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -114,6 +115,7 @@ class BaseClient:
         self.retry = retry or RetryPolicy()
         self.rate_limit = rate_limit
         self.request_count = 0
+        self._count_lock = threading.Lock()
         self._http = httpx.Client(
             base_url=base_url,
             timeout=build_timeout(timeout),
@@ -255,7 +257,8 @@ class BaseClient:
 
     def _count_request(self, request: httpx.Request) -> None:
         """Count every request put on the wire, auth calls and retries included."""
-        self.request_count += 1
+        with self._count_lock:  # pull engines send from several threads at once
+            self.request_count += 1
 
 
 def _rate_limit_headers(headers: httpx.Headers | None) -> dict[str, str]:

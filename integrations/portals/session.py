@@ -13,6 +13,7 @@ Passwords, MFA secrets and codes, and tokens are never logged.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Callable, Generator
@@ -106,6 +107,7 @@ class PortalSessionAuth(httpx.Auth):
         self.store = store
         self.key = key
         self.clock = clock
+        self._lock = threading.RLock()
 
     def __repr__(self) -> str:
         return f"<PortalSessionAuth {self.base_url} user={self.username!r} key={self.key!r}>"
@@ -113,17 +115,30 @@ class PortalSessionAuth(httpx.Auth):
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Send `request` with a live session; on 401 renew the session and send it once more."""
         session = self.load()
-        if session is None:
-            session = yield from self._login(request)
-        elif session.is_due(self.clock()):
-            session = yield from self._refresh(request, session)
+        if session is None or session.is_due(self.clock()):
+            # One thread renews while the others of this client wait and reuse its session: the
+            # refresh token rotates, so concurrent refreshes would all but one answer 401. The
+            # lock is held across the yields only because a sync client drives this generator in
+            # the calling thread.
+            with self._lock:
+                session = yield from self._current_or_renewed(request)
         request.headers["Authorization"] = f"Bearer {session.access_token}"
         response = yield request
         if response.status_code != httpx.codes.UNAUTHORIZED:
             return
-        session = yield from self._renew(request, rejected=session)
+        with self._lock:
+            session = yield from self._renew(request, rejected=session)
         request.headers["Authorization"] = f"Bearer {session.access_token}"
         yield request
+
+    def _current_or_renewed(self, request: httpx.Request):
+        """Return the stored session if still live, else log in or refresh (lock held)."""
+        session = self.load()
+        if session is None:
+            return (yield from self._login(request))
+        if session.is_due(self.clock()):
+            return (yield from self._refresh(request, session))
+        return session
 
     def load(self) -> Session | None:
         """Return the stored session, or None when there is none (or it is unreadable)."""

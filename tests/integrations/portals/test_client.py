@@ -405,3 +405,39 @@ def test_password_mfa_codes_and_tokens_never_reach_logs_or_errors(caplog):
     for secret in (PASSWORD, MFA_SECRET, code, "access-tok-1", "refresh-tok-1", "Bearer"):
         assert secret not in shown
     assert "/sessions" in caplog.text
+
+
+def test_threads_sharing_a_client_refresh_an_expired_session_once():
+    """The refresh token rotates: concurrent refreshes would all but one be refused."""
+    import threading
+    import time as real_time
+
+    seen = []
+    lock = threading.Lock()
+
+    def answer(request):
+        with lock:
+            seen.append(request.url.path)
+        if request.url.path.endswith("/sessions/refresh"):
+            real_time.sleep(0.05)  # give the other threads time to pile up behind the lock
+            return session_reply("a2", "r2")
+        assert request.headers["Authorization"] == "Bearer a2"
+        return page([{"id": "p1"}])
+
+    client = make_client(Wire(), transport=httpx.MockTransport(answer))
+    CacheSessionStore().set(
+        client.session.key, {"access_token": "a1", "refresh_token": "r1", "renew_at": 0}
+    )
+    results = []
+    threads = [
+        threading.Thread(target=lambda: results.append(list(client.list_projects())))
+        for _ in range(6)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert results == [[{"id": "p1"}]] * 6
+    assert seen.count("/t/buildertrend/sessions/refresh") == 1
+    assert client.request_count == 7
