@@ -181,6 +181,13 @@ BUILDERBACKED_RATE_LIMIT = env.float("BUILDERBACKED_RATE_LIMIT", default=0.0)
 # Fernet key(s) for portal passwords at rest; comma-separated, newest first, for key rotation.
 PORTAL_ENCRYPTION_KEYS = env.list("PORTAL_ENCRYPTION_KEYS", default=[])
 PORTAL_TIMEOUT_SECONDS = env.float("PORTAL_TIMEOUT_SECONDS", default=15.0)
+# Decided with the sandboxes (integrations/portals/pull/config.py): a child's change bumps its
+# project's updatedAt, so incremental pulls ask only changed projects for their children.
+PORTAL_CHILD_CHANGES_BUMP_PROJECT = env.bool("PORTAL_CHILD_CHANGES_BUMP_PROJECT", default=True)
+PORTAL_PULL_WORKERS = env.int("PORTAL_PULL_WORKERS", default=8)
+PORTAL_PULL_BATCH_SIZE = env.int("PORTAL_PULL_BATCH_SIZE", default=50)
+PORTAL_PULL_OVERLAP_SECONDS = env.float("PORTAL_PULL_OVERLAP_SECONDS", default=60.0)
+PORTAL_PULL_LEASE_SECONDS = env.float("PORTAL_PULL_LEASE_SECONDS", default=600.0)
 
 # --- CSV import ---------------------------------------------------------------------------------
 CSV_MAX_UPLOAD_BYTES = env.int("CSV_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
