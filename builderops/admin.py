@@ -37,6 +37,7 @@ RETURNED_TO_DRAFT = (
     "Builder Backed keeps the last approved version until then."
 )
 REFUSALS_LISTED = 10
+CONFIRMATION_LISTED = 100  # per list on the confirmation page; the counts cover them all
 
 
 def refusal_reason(exc: Exception) -> str:
@@ -64,6 +65,16 @@ def approval_preview(objs, user) -> tuple[list, list[tuple[object, str]], list]:
         else:
             ready.append(obj)
     return ready, refused, already
+
+
+def confirmation_lists(*, ready, refused, already, counts) -> dict:
+    """Give each list of the confirmation page with its full count and how many aren't shown."""
+    context = {}
+    for name, shown, count in zip(
+        ("ready", "refused", "already"), (ready, refused, already), counts, strict=True
+    ):
+        context |= {name: shown, f"{name}_count": count, f"{name}_more": count - len(shown)}
+    return context
 
 
 class ReviewedRecordAdmin(SimpleHistoryAdmin):
@@ -186,10 +197,15 @@ class ReviewedRecordAdmin(SimpleHistoryAdmin):
             **self.admin_site.each_context(request),
             "title": f"Approve {self.opts.verbose_name_plural}",
             "opts": self.opts,
-            "ready": [admin_link(obj) for obj in ready],
-            "ready_pks": [obj.pk for obj in ready],
-            "refused": [(admin_link(obj), why) for obj, why in refused],
-            "already": [admin_link(obj) for obj in already],
+            **confirmation_lists(
+                ready=[admin_link(obj) for obj in ready[:CONFIRMATION_LISTED]],
+                refused=[(admin_link(obj), why) for obj, why in refused[:CONFIRMATION_LISTED]],
+                already=[admin_link(obj) for obj in already[:CONFIRMATION_LISTED]],
+                counts=(len(ready), len(refused), len(already)),
+            ),
+            # Posted back as they came, so "select all N" confirms the same N records.
+            "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+            "select_across": request.POST.get("select_across", "0"),
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             "media": self.media,
         }
@@ -203,8 +219,8 @@ class ReviewedRecordAdmin(SimpleHistoryAdmin):
                 f"Approved {len(approved)} {self.noun(len(approved))}: they will be published."
             )
             self.message_user(request, message, messages.SUCCESS)
-        for obj, why in refused[:REFUSALS_LISTED]:
-            self.message_user(request, f"Not approved: “{obj}”: {why}", messages.ERROR)
+        for _obj, why in refused[:REFUSALS_LISTED]:  # each reason names its record
+            self.message_user(request, f"Not approved: {why}", messages.ERROR)
         if len(refused) > REFUSALS_LISTED:
             more = len(refused) - REFUSALS_LISTED
             self.message_user(request, f"…and {more} more not approved.", messages.ERROR)

@@ -18,7 +18,12 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from builderops.admin import ReviewedRecordAdmin, report_returned_to_draft
 from builderops.admin_links import admin_link, parent_chain
 from homes.models import Home, Homeowner
-from homes.search import HOME_SEARCH_FIELDS, OWNER_SEARCH_FIELDS, homes_search
+from homes.search import (
+    HOME_SEARCH_FIELDS,
+    OWNER_SEARCH_FIELDS,
+    homeowners_search,
+    homes_search,
+)
 from homes.services import home_homeowners_changed, homeowner_remove, homeowner_save
 from homes.states import USPS_STATES
 from integrations.builderbacked.admin import SyncStateAdminMixin
@@ -201,8 +206,8 @@ class HomeownerAdmin(SimpleHistoryAdmin):
     form = HomeownerForm
     list_display = ("email", "first_name", "last_name", "home_link", "published_at")
     list_select_related = ("home",)
-    search_fields = ("email", "first_name", "last_name", "=home__external_id")
-    search_help_text = "Search by email, name, or the home's exact external ID."
+    search_fields = OWNER_SEARCH_FIELDS  # shown as help; get_search_results searches
+    search_help_text = "Search by email or name."
     autocomplete_fields = ("home",)
     show_full_result_count = False
     list_per_page = 50
@@ -210,6 +215,9 @@ class HomeownerAdmin(SimpleHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         # A homeowner belongs to one home: to move one, remove it here and add it there.
         return ("home", "published_at") if obj is not None else ("published_at",)
+
+    def get_search_results(self, request, queryset, search_term):
+        return homeowners_search(queryset, search_term), False
 
     @admin.display(description="home", ordering="home__external_id")
     def home_link(self, obj):

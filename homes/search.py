@@ -79,3 +79,11 @@ def homes_search(queryset: QuerySet, search_term: str) -> QuerySet:
                 Q(search_text__contains=term.upper()) | Q(in_owners)
             )
     return queryset
+
+
+def homeowners_search(queryset: QuerySet, search_term: str) -> QuerySet:
+    """Narrow `queryset` (homeowners) to those whose email or name holds every word."""
+    queryset = queryset.alias(search_text=SearchText(*OWNER_SEARCH_FIELDS))
+    for term in search_terms(search_term):
+        queryset = queryset.filter(search_text__contains=term.upper())
+    return queryset

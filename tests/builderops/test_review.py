@@ -129,15 +129,18 @@ def test_approve_selected_confirms_first_then_approves(client, approver):
     assert "Already approved (1)" in content
     assert Neighborhood.objects.get(pk=ready.pk).review_state == ReviewState.DRAFT
 
-    confirmed = page.context["ready_pks"]
     response = client.post(
         url,
-        {"action": "approve_selected", ACTION_CHECKBOX_NAME: confirmed, "post": "yes"},
+        {"action": "approve_selected", ACTION_CHECKBOX_NAME: selected, "post": "yes"},
         follow=True,
     )
     assert Neighborhood.objects.get(pk=ready.pk).review_state == ReviewState.APPROVED
     assert Neighborhood.objects.get(pk=blocked.pk).review_state == ReviewState.DRAFT
-    assert "Approved 1 neighborhood: they will be published." in messages_of(response)
+    assert messages_of(response) == [
+        "Approved 1 neighborhood: they will be published.",
+        f"Not approved: Neighborhood “{blocked}” can't be approved while its master community "
+        f"“{blocked.master_community}” is a draft: approve that first.",
+    ]
 
 
 def test_save_and_approve_from_the_change_page(client, approver):
@@ -285,3 +288,20 @@ def home_form(home, email, owner_pk=None) -> dict:
         "homeowners-0-home": home.pk,
         "homeowners-0-email": email,
     }
+
+
+def test_approve_all_selected_across_pages_confirms_and_approves_them_all(client, approver):
+    community = MasterCommunityFactory(approved=True, division__approved=True)
+    drafts = NeighborhoodFactory.create_batch(3, master_community=community)
+    client.force_login(approver)
+    url = "/admin/locations/neighborhood/"
+    across = {
+        "action": "approve_selected",
+        ACTION_CHECKBOX_NAME: [drafts[0].pk],
+        "select_across": "1",
+    }
+    page = client.post(url, across)
+    assert "These 3 will be approved" in page.content.decode()
+    client.post(url, {**across, "post": "yes"})
+    states = set(Neighborhood.objects.values_list("review_state", flat=True))
+    assert states == {ReviewState.APPROVED}

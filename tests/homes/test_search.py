@@ -6,8 +6,8 @@ import re
 import pytest
 from django.db import connection
 
-from homes.models import Home
-from homes.search import homes_search
+from homes.models import Home, Homeowner
+from homes.search import homeowners_search, homes_search
 from tests.factories import HomeFactory, HomeownerFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +54,13 @@ def test_an_email_is_looked_up_among_homeowners_only():
     HomeownerFactory(home=other, email="pat@example.com")
     assert list(homes_search(Home.objects.all(), "PAT@example.com")) == [other]
     assert home in homes_search(Home.objects.all(), "example.com")
+
+
+def test_homeowners_are_found_by_email_or_name_in_any_case():
+    pat = HomeownerFactory(email="pat@example.com", first_name="Pat", last_name="Lee")
+    HomeownerFactory(email="sam@example.com", first_name="Sam", last_name="Lee")
+    found = homeowners_search(Homeowner.objects.all(), "PAT lee")
+    assert list(found) == [pat]
 
 
 def test_short_words_narrow_what_longer_words_found():
