@@ -136,7 +136,7 @@ class LocationAdmin(SyncStateAdminMixin, ReviewedRecordAdmin):
     def chain(self, obj):
         return parent_chain(obj, *self.parent_path)
 
-    @admin.display(description="children")
+    @admin.display(description="children", ordering="n_children")
     def child_count(self, obj):
         children = getattr(self.model, self.children_related_name).rel
         model = children.related_model
