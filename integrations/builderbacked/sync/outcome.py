@@ -174,6 +174,7 @@ def _parent_missing(job: Job, error: ApiError, progress: dict, now) -> Report:
 
 
 def _waiting(job: Job) -> Report:
+    """Say what the record waits for; if its parent was published meanwhile, queue it again."""
     parent = job.parent
     message = f"Waiting for {parent.text} to be published"
     if parent.failed:
@@ -181,8 +182,14 @@ def _waiting(job: Job) -> Report:
     elif not parent.approved:
         message += ": it is a draft, approve it first"
     now = timezone.now()
-    current = {"sync_state": SyncState.PENDING, "sync_last_error": message, "sync_enqueued_at": now}
-    _finish(job, current, {}, now)
+    still_waiting = job.kind.model._base_manager.filter(
+        pk=job.pk, sync_lease_token=job.token, **{f"{job.kind.parent_field}__remote_id": None}
+    )
+    fields = {"sync_state": SyncState.PENDING, "sync_last_error": message, "sync_enqueued_at": now}
+    if not still_waiting.update(**fields, **LEASE_CLEARED):
+        _finish(job, {}, {}, now)
+        record_enqueue(job.kind.label, job.pk)
+        return Report(Outcome.REQUEUED)
     if parent.approved and not parent.failed:
         record_nudge(parent.label, parent.pk)
     return Report(Outcome.WAITING)

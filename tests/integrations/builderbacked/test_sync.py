@@ -202,6 +202,23 @@ class TestParentsFirst:
 
         assert queued.labels() == [("locations.Neighborhood", neighborhood.pk)]
 
+    def test_a_child_whose_parent_is_published_meanwhile_is_queued_at_once(self, boss, queued):
+        from integrations.builderbacked.sync.jobs import jobs_prepare
+        from integrations.builderbacked.sync.outcome import outcome_record
+        from integrations.builderbacked.sync.registry import kind_for
+
+        division, community, _ = build_chain(boss)
+        kind = kind_for(community)
+        token, claimed = leases_claim(kind.model, [community.pk])
+        (job,) = jobs_prepare(kind, token, claimed)  # decided: wait for the division
+        mark_published(division)  # …which another worker publishes right then
+
+        assert outcome_record(job).outcome == Outcome.REQUEUED
+
+        assert queued.labels() == [("locations.MasterCommunity", community.pk)]
+        community.refresh_from_db()
+        assert community.sync_lease_token == ""
+
     def test_a_404_naming_the_parent_marks_the_parent_due_and_the_child_waits(self, boss, queued):
         division, community, _ = build_chain(boss)
         mark_published(division)
