@@ -9,3 +9,7 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+# Models of sub-packages of the builderops app, so Django registers them under "builderops".
+from builderops.csvio.models import ImportJob  # noqa: E402, F401

@@ -1,0 +1,184 @@
+"""Import jobs: store an upload, preview it, apply it — inline when small, on a worker when large.
+
+Files above CSV_ASYNC_THRESHOLD_BYTES are previewed and applied by Celery tasks (tasks.py) that
+take the job's id; the admin polls their progress (progress.py).
+"""
+
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+
+from builderops.csvio.engine import Outcome
+from builderops.csvio.models import ImportJob
+from builderops.csvio.progress import progress_report, progress_reporter
+from builderops.csvio.services import import_approve_check, import_file_apply, import_file_preview
+
+Status = ImportJob.Status
+
+
+def task_queue() -> str | None:
+    """Name the queue for import tasks: CSV_IMPORT_QUEUE if set, else Celery's default.
+
+    A queue of their own (and a worker reading it) keeps an hour-long import from delaying
+    publishing. Read with getattr: the setting is optional.
+    """
+    return getattr(settings, "CSV_IMPORT_QUEUE", "") or None
+
+
+def import_upload_check(upload) -> None:
+    """Refuse a file over CSV_MAX_UPLOAD_BYTES, saying both sizes."""
+    limit = settings.CSV_MAX_UPLOAD_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            f"The file is {filesizeformat(upload.size)}; the largest upload accepted is "
+            f"{filesizeformat(limit)}. Split it into smaller files, or ask an operator to run "
+            "`manage.py import_csv` with it."
+        )
+
+
+def import_job_create(*, kind: str, upload, user, approve: bool = False) -> ImportJob:
+    """Store an uploaded file in the shared storage as a new job."""
+    import_upload_check(upload)
+    import_approve_check(kind=kind, user=user, approve=approve)
+    name = Path(upload.name).name[:200] or "upload.csv"
+    job = ImportJob(
+        kind=kind,
+        original_name=name,
+        size=upload.size,
+        user=user,
+        approve=approve,
+        is_async=upload.size > settings.CSV_ASYNC_THRESHOLD_BYTES,
+    )
+    job.file.save(name, upload, save=False)
+    job.save()
+    return job
+
+
+def import_job_preview_start(*, job: ImportJob) -> ImportJob:
+    """Preview `job` now, or queue the preview for a worker when the file is large."""
+    if not job.is_async:
+        return import_job_preview(job_id=job.pk)
+    from builderops.csvio.tasks import import_preview_task
+
+    ImportJob.objects.filter(pk=job.pk).update(status=Status.PREVIEWING)
+    progress_report(job.pk, phase="preview", fraction=0, rows=0)
+    transaction.on_commit(lambda: import_preview_task.apply_async((job.pk,), queue=task_queue()))
+    job.refresh_from_db()
+    return job
+
+
+def import_job_preview(*, job_id: int) -> ImportJob:
+    """Dry-run job `job_id` and store what it found (counts, samples, errors, errors.csv)."""
+    job = ImportJob.objects.get(pk=job_id)
+    job.status = Status.PREVIEWING
+    job.save(update_fields=["status", "updated_at"])
+    with job_local_path(job) as path, errors_csv_file() as errors_out:
+        outcome = import_file_preview(
+            kind=job.kind,
+            path=path,
+            user=job.user,
+            approve=job.approve,
+            errors_csv=errors_out,
+            progress=progress_reporter(job.pk, "preview"),
+        )
+        job_outcome_store(job, outcome, errors_out)
+    job.status = Status.PREVIEWED
+    job.save()
+    progress_report(job.pk, phase="preview", fraction=1, rows=outcome.counts.get("rows", 0))
+    return job
+
+
+def import_job_apply_start(*, job: ImportJob, approve: bool) -> ImportJob:
+    """Apply `job` now, or queue it for a worker when the file is large."""
+    if not job.can_apply:
+        raise ValidationError("This file can't be applied: fix its errors and upload it again.")
+    import_approve_check(kind=job.kind, user=job.user, approve=approve)
+    ImportJob.objects.filter(pk=job.pk).update(approve=approve, status=Status.APPLYING)
+    progress_report(job.pk, phase="apply", fraction=0, rows=0)
+    if not job.is_async:
+        return import_job_apply(job_id=job.pk)
+    from builderops.csvio.tasks import import_apply_task
+
+    transaction.on_commit(lambda: import_apply_task.apply_async((job.pk,), queue=task_queue()))
+    job.refresh_from_db()
+    return job
+
+
+def import_job_apply(*, job_id: int) -> ImportJob:
+    """Apply job `job_id` all-or-nothing; safe to run twice (an applied job is left alone)."""
+    try:
+        with transaction.atomic():
+            job = ImportJob.objects.select_for_update().get(pk=job_id)
+            if job.status == Status.APPLIED:
+                return job
+            job_apply_locked(job)
+    except Exception as exc:
+        ImportJob.objects.filter(pk=job_id).exclude(status=Status.APPLIED).update(
+            status=Status.FAILED, failure=f"Nothing was written: {exc}"
+        )
+        raise
+    return job
+
+
+def job_apply_locked(job: ImportJob) -> None:
+    with job_local_path(job) as path, errors_csv_file() as errors_out:
+        outcome = import_file_apply(
+            kind=job.kind,
+            path=path,
+            user=job.user,
+            approve=job.approve,
+            errors_csv=errors_out,
+            progress=progress_reporter(job.pk, "apply"),
+            reason=f"CSV import of {job.original_name}",
+        )
+        job_outcome_store(job, outcome, errors_out)
+    job.status = Status.APPLIED if outcome.valid else Status.PREVIEWED
+    job.applied_at = timezone.now() if outcome.valid else None
+    job.save()
+    progress_report(job.pk, phase="apply", fraction=1, rows=outcome.counts.get("rows", 0))
+
+
+def job_outcome_store(job: ImportJob, outcome: Outcome, errors_out) -> None:
+    """Copy an outcome onto `job`; keep errors.csv in the shared storage when there is one."""
+    job.counts, job.samples, job.warnings = outcome.counts, outcome.samples, outcome.warnings
+    job.errors = [error.as_dict() for error in outcome.errors]
+    job.error_count = outcome.error_count
+    job.failure = ""
+    errors_out.flush()
+    if outcome.errors_csv_rows:
+        with open(errors_out.name, "rb") as handle:
+            job.errors_file.save("errors.csv", File(handle), save=False)
+    else:
+        job.errors_file = ""
+
+
+@contextmanager
+def job_local_path(job: ImportJob):
+    """Yield a local path to the job's file (downloaded first from non-local storage)."""
+    try:
+        yield job.file.path
+        return
+    except NotImplementedError:
+        pass
+    suffix = Path(job.original_name).suffix
+    with tempfile.NamedTemporaryFile(suffix=suffix) as local, job.file.open("rb") as remote:
+        shutil.copyfileobj(remote, local)
+        local.flush()
+        yield local.name
+
+
+@contextmanager
+def errors_csv_file():
+    """Yield a temporary text file for errors.csv (UTF-8 with BOM, for Excel)."""
+    with tempfile.NamedTemporaryFile(
+        "w", suffix=".csv", newline="", encoding="utf-8-sig"
+    ) as handle:
+        yield handle

@@ -1,0 +1,68 @@
+"""ImportJob: one uploaded file, what its preview found, and whether it was applied.
+
+Uploads are stored in Django's default storage under `imports/` (MEDIA_ROOT, i.e.
+BUILDEROPS_MEDIA_ROOT): the web server that receives the file and the Celery worker that
+previews or applies it must both see that storage.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+def import_upload_to(job: "ImportJob", filename: str) -> str:
+    return f"imports/{uuid.uuid4().hex}/{filename}"
+
+
+def errors_upload_to(job: "ImportJob", filename: str) -> str:
+    return f"imports/errors/{uuid.uuid4().hex}/{filename}"
+
+
+class ImportJob(models.Model):
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", "Uploaded"
+        PREVIEWING = "previewing", "Previewing"
+        PREVIEWED = "previewed", "Previewed"
+        APPLYING = "applying", "Applying"
+        APPLIED = "applied", "Applied"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=32)
+    file = models.FileField(upload_to=import_upload_to, max_length=300)
+    original_name = models.CharField(max_length=255)
+    size = models.BigIntegerField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approve = models.BooleanField(default=False)
+    is_async = models.BooleanField(default=False)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.UPLOADED)
+    counts = models.JSONField(default=dict, blank=True)
+    samples = models.JSONField(default=dict, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    warnings = models.JSONField(default=list, blank=True)
+    errors_file = models.FileField(upload_to=errors_upload_to, blank=True, max_length=300)
+    failure = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.kind}, {self.get_status_display().lower()})"
+
+    @property
+    def can_apply(self) -> bool:
+        return (
+            self.status == self.Status.PREVIEWED
+            and self.error_count == 0
+            and bool(self.counts.get("rows"))
+        )
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.UPLOADED, self.Status.PREVIEWING, self.Status.APPLYING)
