@@ -15,7 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from builderops.admin import ReviewedRecordAdmin, refusal_reason, report_returned_to_draft
 from builderops.admin_links import admin_changelist_url, children_panel, parent_chain
-from integrations.builderbacked.admin import SyncStateAdminMixin
+from integrations.builderbacked.admin import RegionPullAdminMixin, SyncStateAdminMixin
 from locations.models import Division, MasterCommunity, Neighborhood, Region
 from locations.services import location_deactivate, location_reactivate
 
@@ -46,7 +46,7 @@ def active_only_when_choosing(request, queryset):
 
 
 @admin.register(Region)
-class RegionAdmin(SimpleHistoryAdmin):
+class RegionAdmin(RegionPullAdminMixin, SimpleHistoryAdmin):
     """Regions are activated by Builder Backed staff and pulled: nobody edits them here."""
 
     list_display = ("name", "remote_id", "builder_id", "active", "division_count", "last_pulled_at")

@@ -45,31 +45,28 @@ def records_retry_failed(queryset) -> int:
     return records_enqueue(kind, kind.model._base_manager.filter(pk__in=ids))
 
 
-def sync_retry_all_failed(labels=None) -> dict[str, int]:
-    """Make every failed record (of `labels`, default all models) due and queue the ready ones."""
-    marked = {}
+def sync_retry_all_failed(labels=None) -> tuple[int, int]:
+    """Make every failed record (of `labels`, default all models) due; return (marked, queued)."""
+    return _mark_and_queue(labels, lambda rows: rows.filter(sync_state=SyncState.FAILED))
+
+
+def sync_republish_all(labels=None, *, force: bool = False) -> tuple[int, int]:
+    """Make every approved record due again; unchanged ones cost no request. (marked, queued)"""
+    return _mark_and_queue(labels, lambda rows: rows, force=force)
+
+
+def sync_publish_due_now(labels=None) -> tuple[int, int]:
+    """Queue every due record now, even if queued recently or backing off. (due, queued)"""
+    return _mark_and_queue(labels, lambda rows: rows.filter(sync_state__in=DUE_STATES))
+
+
+def _mark_and_queue(labels, select, *, force: bool = False) -> tuple[int, int]:
+    """Mark `select(rows)` of each model due, then queue the ready ones, parents first.
+
+    Records under a parent still on its way are not queued now: they follow their parent.
+    """
+    marked = 0
     for kind in KINDS.values():
         if labels is None or kind.label in labels:
-            failed = kind.model._base_manager.filter(sync_state=SyncState.FAILED)
-            marked[kind.label] = records_mark_due(failed)
-    sync_enqueue_due(labels)
-    return marked
-
-
-def sync_republish_all(labels=None, *, force: bool = False) -> dict[str, int]:
-    """Make every approved record due again and queue; unchanged ones cost no request."""
-    marked = {}
-    for kind in KINDS.values():
-        if labels is None or kind.label in labels:
-            marked[kind.label] = records_mark_due(kind.model._base_manager.all(), force=force)
-    sync_enqueue_due(labels)
-    return marked
-
-
-def sync_publish_due_now(labels=None) -> dict[str, int]:
-    """Queue every due record now, even those queued recently or waiting for a retry time."""
-    for kind in KINDS.values():
-        if labels is None or kind.label in labels:
-            due = kind.model._base_manager.filter(sync_state__in=DUE_STATES)
-            records_mark_due(due)
-    return sync_enqueue_due(labels)
+            marked += records_mark_due(select(kind.model._base_manager.all()), force=force)
+    return marked, sum(sync_enqueue_due(labels).values())

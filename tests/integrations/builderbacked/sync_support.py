@@ -161,3 +161,19 @@ def mark_published(*objs, remote_id: int = 500) -> None:
 
             obj.homeowners.update(published_at=timezone.now())
         obj.refresh_from_db()
+
+
+def sync_client_fake(monkeypatch, wire: Wire) -> None:
+    """Make tasks, commands and admin buttons build their client over `wire`."""
+    from integrations.builderbacked import tasks
+    from integrations.builderbacked.sync import client
+
+    def fake(**_):
+        return bb_client(wire)
+
+    monkeypatch.setattr(tasks, "sync_client", fake)
+    monkeypatch.setattr(client, "sync_client", fake)
+
+
+def regions_reply(*rows: tuple[int, str, bool]) -> httpx.Response:
+    return reply(200, [{"id": i, "name": n, "builderId": 1, "active": a} for i, n, a in rows])

@@ -1,0 +1,203 @@
+"""The Sync status admin page: counts per state per model, the oldest due record's age, recent
+failures with their messages, and buttons to retry every failure, publish what is due, and pull
+regions.
+
+It belongs to no model, so it is added to the default admin site without subclassing AdminSite:
+`sync_status_install` wraps the site's `get_urls` (one more URL, behind `admin_view`) and
+`get_app_list` (a "Builder Backed > Sync status" entry on the index and in the sidebar).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from integrations.builderbacked.selectors import (
+    age_text,
+    sync_oldest_due_age,
+    sync_recent_failures,
+    sync_status,
+)
+from integrations.builderbacked.sync.actions import sync_publish_due_now, sync_retry_all_failed
+from integrations.builderbacked.sync.regions import (
+    NO_ACTIVE_REGION,
+    regions_none_active,
+    regions_pull_now,
+)
+from integrations.builderbacked.sync.registry import KINDS
+from integrations.builderbacked.sync_fields import SyncState
+from integrations.errors import ApiError
+
+URL_NAME = "builderbacked_sync"
+
+
+def sync_status_install(site) -> None:
+    """Add the Sync status page and its index entry to `site` (once)."""
+    if getattr(site, "_builderbacked_sync", False):
+        return
+    site._builderbacked_sync = True
+    original_urls, original_apps = site.get_urls, site.get_app_list
+
+    def get_urls():
+        views = [
+            ("builderbacked/sync/", sync_status_view, URL_NAME),
+            ("builderbacked/sync/retry-failed/", retry_failed_view, f"{URL_NAME}_retry"),
+            ("builderbacked/sync/publish-due/", publish_due_view, f"{URL_NAME}_publish"),
+            ("builderbacked/sync/pull-regions/", pull_regions_view, f"{URL_NAME}_pull"),
+        ]
+        mine = [path(route, site.admin_view(_on(site, view)), name=n) for route, view, n in views]
+        return [*mine, *original_urls()]
+
+    def get_app_list(request, app_label=None):
+        app_list = original_apps(request, app_label)
+        if app_label is None and labels_allowed(request.user, "view"):
+            app_list.append(_index_entry())
+        return app_list
+
+    site.get_urls, site.get_app_list = get_urls, get_app_list
+
+
+def labels_allowed(user, action: str) -> list[str]:
+    """Name the publishable models `user` may `action` ("view" or "change")."""
+    allowed = []
+    for kind in KINDS.values():
+        opts = kind.model._meta
+        if user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
+            allowed.append(kind.label)
+    return allowed
+
+
+def sync_status_view(site, request):
+    """Show the sync's figures (GET only)."""
+    labels = labels_allowed(request.user, "view")
+    if not labels:
+        raise PermissionDenied
+    statuses = sync_status(labels)
+    context = {
+        **site.each_context(request),
+        "title": "Builder Backed sync status",
+        "states": SyncState.choices,
+        "rows": [_status_row(status) for status in statuses],
+        "oldest_due": age_text(sync_oldest_due_age(statuses)),
+        "failures": [_failure_row(f) for f in sync_recent_failures(20, labels)],
+        "no_active_region": NO_ACTIVE_REGION if regions_none_active() else "",
+        "can_change": bool(labels_allowed(request.user, "change")),
+    }
+    return TemplateResponse(request, "admin/builderbacked/sync_status.html", context)
+
+
+def retry_failed_view(site, request):
+    """Queue every failed record of the models the user may change."""
+    labels = _post_labels(request)
+    marked, _ = sync_retry_all_failed(labels)
+    level = messages.SUCCESS if marked else messages.INFO
+    messages.add_message(request, level, f"Queued {marked} failed records for another try.")
+    return _back()
+
+
+def publish_due_view(site, request):
+    """Queue the due records of one model (or all the user may change) now."""
+    labels = _post_labels(request)
+    wanted = request.POST.get("model")
+    if wanted:
+        if wanted not in labels:
+            raise PermissionDenied
+        labels = [wanted]
+    due, _ = sync_publish_due_now(labels)
+    messages.success(request, f"Queued {due} due records for publishing.")
+    return _back()
+
+
+def pull_regions_view(site, request):
+    """Pull regions from Builder Backed now."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not labels_allowed(request.user, "change"):
+        raise PermissionDenied
+    regions_pull_report(request, lambda req, text, level: messages.add_message(req, level, text))
+    return _back()
+
+
+def regions_pull_report(request, report) -> None:
+    """Pull regions and `report(request, text, level)` the result or the error."""
+    try:
+        counts = regions_pull_now()
+    except ApiError as error:
+        report(request, f"Could not pull regions from Builder Backed: {error}", messages.ERROR)
+        return
+    report(
+        request,
+        f"Pulled regions from Builder Backed: {counts['active']} active "
+        f"({counts['created']} new, {counts['deactivated']} no longer listed).",
+        messages.SUCCESS,
+    )
+    if not counts["active"]:
+        report(request, NO_ACTIVE_REGION, messages.WARNING)
+
+
+def _on(site, view):
+    def bound(request):
+        return view(site, request)
+
+    bound.__name__ = view.__name__
+    return bound
+
+
+def _post_labels(request) -> list[str]:
+    if request.method != "POST":
+        raise PermissionDenied
+    labels = labels_allowed(request.user, "change")
+    if not labels:
+        raise PermissionDenied
+    return labels
+
+
+def _back():
+    return HttpResponseRedirect(reverse(f"admin:{URL_NAME}"))
+
+
+def _changelist(label: str) -> str:
+    opts = KINDS[label].model._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+
+
+def _status_row(status) -> dict:
+    url = _changelist(status.label)
+    cells = [
+        {"count": status.counts[value], "url": f"{url}?sync_state__exact={value}"}
+        for value, _ in SyncState.choices
+    ]
+    return {
+        "label": status.label,
+        "name": status.name,
+        "url": url,
+        "cells": cells,
+        "due": status.due,
+        "oldest": age_text(status.oldest_due_age),
+    }
+
+
+def _failure_row(failure) -> dict:
+    opts = KINDS[failure.label].model._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[failure.pk])
+    return {"failure": failure, "url": url, "model": opts.verbose_name}
+
+
+def _index_entry() -> dict:
+    url = reverse(f"admin:{URL_NAME}")
+    model = {
+        "name": "Sync status",
+        "object_name": "SyncStatus",
+        "admin_url": url,
+        "add_url": None,
+        "view_only": True,
+        "perms": {"view": True},
+    }
+    return {
+        "name": "Builder Backed",
+        "app_label": "builderbacked",
+        "app_url": url,
+        "has_module_perms": True,
+        "models": [model],
+    }
