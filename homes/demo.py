@@ -18,14 +18,55 @@ HOMES_PER_NEIGHBORHOOD = 100
 STREETS = ["Oak", "Maple", "Cedar", "Elm", "Pine", "Walnut", "Hickory", "Ash", "Birch", "Willow"]
 SUFFIXES = ["St", "Ave", "Ct", "Dr", "Ln", "Way", "Pl", "Trl"]
 CITIES = {
-    "MC_CIN_01": ("Mason", "45040"), "MC_CIN_02": ("Cincinnati", "45230"),
-    "MC_DAY_01": ("Beavercreek", "45434"), "MC_DAY_02": ("Centerville", "45459"),
-    "MC_COL_01": ("Dublin", "43017"), "MC_COL_02": ("Westerville", "43081"),
+    "MC_CIN_01": ("Mason", "45040"),
+    "MC_CIN_02": ("Cincinnati", "45230"),
+    "MC_DAY_01": ("Beavercreek", "45434"),
+    "MC_DAY_02": ("Centerville", "45459"),
+    "MC_COL_01": ("Dublin", "43017"),
+    "MC_COL_02": ("Westerville", "43081"),
 }
-FIRST = ["Olivia", "Liam", "Emma", "Noah", "Ava", "Elijah", "Sophia", "James", "Mia", "Lucas",
-         "Amelia", "Mason", "Harper", "Ethan", "Evelyn", "Logan", "Abigail", "Aiden", "Ella", "Jack"]
-LAST = ["Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Lopez",
-        "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Martin", "Lee", "Walker"]
+FIRST = [
+    "Olivia",
+    "Liam",
+    "Emma",
+    "Noah",
+    "Ava",
+    "Elijah",
+    "Sophia",
+    "James",
+    "Mia",
+    "Lucas",
+    "Amelia",
+    "Mason",
+    "Harper",
+    "Ethan",
+    "Evelyn",
+    "Logan",
+    "Abigail",
+    "Aiden",
+    "Ella",
+    "Jack",
+]
+LAST = [
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Lopez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Walker",
+]
 
 
 def home_spec(number: int, neighborhood: Neighborhood, rng: random.Random) -> Home:
@@ -62,7 +103,7 @@ def owners_spec(home: Home, rng: random.Random) -> list[Homeowner]:
 
 def homes_demo_load(*, user) -> dict[str, int]:
     """Create the missing demo homes and their homeowners in bulk; return counts created."""
-    rng = random.Random(2026)  # noqa: S311 - demo data, not security
+    rng = random.Random(2026)  # demo data, not security
     neighborhoods = list(
         Neighborhood.objects.filter(external_id__startswith="NH_")
         .select_related("master_community")

@@ -7,10 +7,14 @@ from simple_history.models import HistoricalRecords
 
 from builderops.models import TimeStampedModel
 from builderops.review import ReviewableModel
+from homes.validators import email_validator, postal_code_validate, state_validate
 from integrations.builderbacked.sync_fields import PublishableModel
 from locations.models import Neighborhood
-from locations.validators import external_id_check_unchanged, external_id_clean
-from homes.validators import email_validator, postal_code_validate, state_validate
+from locations.validators import (
+    EXTERNAL_ID_REQUIRED,
+    external_id_check_unchanged,
+    external_id_clean,
+)
 
 
 class HomeType(models.TextChoices):
@@ -21,18 +25,29 @@ class HomeType(models.TextChoices):
 
 class Home(TimeStampedModel, ReviewableModel, PublishableModel):
     external_id = models.CharField(
-        "external ID", max_length=100, unique=True,
+        "external ID",
+        max_length=100,
+        unique=True,
         help_text="The builder's own id, unique among homes; it can't change once published.",
+        error_messages={"blank": EXTERNAL_ID_REQUIRED},
     )
     neighborhood = models.ForeignKey(Neighborhood, on_delete=models.PROTECT, related_name="homes")
-    address_line1 = models.CharField("address line 1", max_length=200)
+    address_line1 = models.CharField(
+        "address line 1",
+        max_length=200,
+        error_messages={"blank": "Address line 1 is required: enter the street address."},
+    )
     address_line2 = models.CharField("address line 2", max_length=200, blank=True)
-    city = models.CharField(max_length=100)
+    city = models.CharField(
+        max_length=100, error_messages={"blank": "City is required: enter the home's city."}
+    )
     state = models.CharField(
         max_length=2, validators=[state_validate], help_text="USPS two-letter code, e.g. OH."
     )
     postal_code = models.CharField(
-        "ZIP", max_length=10, validators=[postal_code_validate],
+        "ZIP",
+        max_length=10,
+        validators=[postal_code_validate],
         help_text="5 digits or ZIP+4, e.g. 45202 or 45202-1234.",
     )
     home_type = models.CharField("type", max_length=20, choices=HomeType.choices)
@@ -65,17 +80,12 @@ class Home(TimeStampedModel, ReviewableModel, PublishableModel):
     def clean(self):
         super().clean()
         errors = {}
-        try:
-            self.external_id = external_id_clean(self.external_id)
-            external_id_check_unchanged(self)
-        except ValidationError as exc:
-            errors["external_id"] = exc.messages
-        for field in ("address_line1", "address_line2", "city", "postal_code", "job_id",
-                      "product_collection", "home_model"):
-            setattr(self, field, (getattr(self, field) or "").strip())
-        for field, label in (("address_line1", "Address line 1"), ("city", "City")):
-            if not getattr(self, field):
-                errors[field] = [f"{label} is required."]
+        if self.external_id:  # blank is the field's own "required" message
+            try:
+                self.external_id = external_id_clean(self.external_id)
+                external_id_check_unchanged(self)
+            except ValidationError as exc:
+                errors["external_id"] = exc.messages
         if self.neighborhood_id and not self.neighborhood.active:
             errors["neighborhood"] = [
                 f"Neighborhood “{self.neighborhood}” is inactive: choose an active one."
@@ -86,7 +96,11 @@ class Home(TimeStampedModel, ReviewableModel, PublishableModel):
 
 class Homeowner(TimeStampedModel):
     home = models.ForeignKey(Home, on_delete=models.CASCADE, related_name="homeowners")
-    email = models.CharField(max_length=254, validators=[email_validator])
+    email = models.CharField(
+        max_length=254,
+        validators=[email_validator],
+        error_messages={"blank": "Email is required: enter the homeowner's email address."},
+    )
     first_name = models.CharField(max_length=100, blank=True)
     middle_name = models.CharField(max_length=100, blank=True)
     last_name = models.CharField(max_length=100, blank=True)
@@ -100,7 +114,9 @@ class Homeowner(TimeStampedModel):
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(
-                Lower("email"), "home", name="homeowner_email_once_per_home",
+                Lower("email"),
+                "home",
+                name="homeowner_email_once_per_home",
                 violation_error_message="This email is already a homeowner of this home.",
             )
         ]
@@ -109,9 +125,3 @@ class Homeowner(TimeStampedModel):
     def __str__(self):
         name = " ".join(p for p in (self.first_name, self.last_name) if p)
         return f"{name} <{self.email}>" if name else self.email
-
-    def clean(self):
-        super().clean()
-        self.email = (self.email or "").strip()
-        for field in ("first_name", "middle_name", "last_name", "prefix", "suffix"):
-            setattr(self, field, (getattr(self, field) or "").strip())

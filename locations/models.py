@@ -13,7 +13,12 @@ from simple_history.models import HistoricalRecords
 from builderops.models import TimeStampedModel
 from builderops.review import ReviewableModel
 from integrations.builderbacked.sync_fields import PublishableModel
-from locations.validators import external_id_check_unchanged, external_id_clean
+from locations.validators import (
+    EXTERNAL_ID_REQUIRED,
+    NAME_REQUIRED,
+    external_id_check_unchanged,
+    external_id_clean,
+)
 
 
 class Region(TimeStampedModel):
@@ -37,11 +42,14 @@ class LocationModel(TimeStampedModel, ReviewableModel, PublishableModel):
     """Fields every builder-owned level has (builder-backed.md, "Division — POST body")."""
 
     external_id = models.CharField(
-        "external ID", max_length=100, unique=True,
+        "external ID",
+        max_length=100,
+        unique=True,
         help_text="The builder's own id, unique at this level; matched case-sensitively. "
         "It can't change once published.",
+        error_messages={"blank": EXTERNAL_ID_REQUIRED},
     )
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, error_messages={"blank": NAME_REQUIRED})
     display_name = models.CharField(max_length=200, blank=True)
     abbreviated_name = models.CharField(max_length=50, blank=True)
     active = models.BooleanField(default=True, db_index=True)
@@ -65,15 +73,12 @@ class LocationModel(TimeStampedModel, ReviewableModel, PublishableModel):
     def clean(self):
         super().clean()
         errors = {}
-        try:
-            self.external_id = external_id_clean(self.external_id)
-            external_id_check_unchanged(self)
-        except ValidationError as exc:
-            errors["external_id"] = exc.messages
-        for field in ("name", "display_name", "abbreviated_name"):
-            setattr(self, field, (getattr(self, field) or "").strip())
-        if not self.name:
-            errors["name"] = ["Name is required: enter the name staff and homeowners see."]
+        if self.external_id:  # blank is the field's own "required" message
+            try:
+                self.external_id = external_id_clean(self.external_id)
+                external_id_check_unchanged(self)
+            except ValidationError as exc:
+                errors["external_id"] = exc.messages
         parent = getattr(self, f"{self.parent_field}_id", None) and self.parent
         if parent is not None and not parent.active:
             errors[self.parent_field] = [

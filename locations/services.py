@@ -40,7 +40,8 @@ def location_deactivate(*, obj: LocationModel, user) -> LocationModel:
     children = getattr(obj, related)
     active_children = children.filter(active=True).count() if related != "homes" else 0
     if active_children:
-        noun = children.model._meta.verbose_name_plural
+        meta = children.model._meta
+        noun = meta.verbose_name if active_children == 1 else meta.verbose_name_plural
         raise ValidationError(
             f"{obj} still has {active_children} active {noun}: deactivate or move them first."
         )

@@ -2,12 +2,15 @@
 
 from django.core.exceptions import ValidationError
 
+EXTERNAL_ID_REQUIRED = "External ID is required: enter the builder's own id, e.g. DIV_001."
+NAME_REQUIRED = "Name is required: enter the name staff and homeowners see."
+
 
 def external_id_clean(value: str) -> str:
     """Strip surrounding whitespace; refuse blank ids and ids with inner control characters."""
     value = (value or "").strip()
     if not value:
-        raise ValidationError("External ID is required: enter the builder's own id, e.g. DIV_001.")
+        raise ValidationError(EXTERNAL_ID_REQUIRED)
     if any(ch in value for ch in "\t\r\n"):
         raise ValidationError("External ID can't contain tabs or line breaks: remove them.")
     return value

@@ -76,11 +76,14 @@ def test_type_refuses_any_other_spelling(editor, home_type):
 
 @pytest.mark.parametrize(
     ("field", "message"),
-    [("address_line1", "Address line 1 is required."), ("city", "City is required.")],
+    [
+        ("address_line1", "Address line 1 is required: enter the street address."),
+        ("city", "City is required: enter the home's city."),
+    ],
 )
 def test_required_address_fields_may_not_be_blank(editor, field, message):
     errors = errors_of(lambda: home_create(user=editor, data=home_data(**{field: "   "})))
-    assert message in errors[field]
+    assert errors[field] == [message]  # one clear message, not Django's generic one too
 
 
 def test_home_external_ids_are_stripped_and_case_sensitive(editor):
@@ -143,3 +146,10 @@ def test_the_database_also_refuses_a_second_email_differing_only_in_case():
     twin = Homeowner(home=owner.home, email="PAT@EXAMPLE.COM")
     errors = errors_of(twin.full_clean)
     assert errors["__all__"] == ["This email is already a homeowner of this home."]
+
+
+def test_homeowner_email_with_surrounding_spaces_is_stripped_not_refused(editor):
+    home = home_create(user=editor, data=home_data())
+    owner = homeowner_add(home=home, user=editor, data={"email": "  pat@example.com  "})
+    owner.refresh_from_db()
+    assert owner.email == "pat@example.com"

@@ -51,7 +51,7 @@ def test_external_id_is_stripped_of_surrounding_whitespace(editor):
 )
 def test_external_id_must_be_a_usable_id(editor, external_id, message):
     data = {"external_id": external_id, "name": "Cincinnati", "region": RegionFactory()}
-    assert message in errors_of(lambda: division_create(user=editor, data=data))["external_id"]
+    assert errors_of(lambda: division_create(user=editor, data=data))["external_id"] == [message]
     assert not Division.objects.exists()
 
 
