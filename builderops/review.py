@@ -25,8 +25,12 @@ class ReviewableModel(models.Model):
         max_length=16, choices=ReviewState.choices, default=ReviewState.DRAFT, db_index=True
     )
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
     approved_at = models.DateTimeField(null=True, blank=True, editable=False)
 
