@@ -108,13 +108,16 @@ def sync_enqueue_deferred():
             transaction.on_commit(_enqueue_due, robust=True)
 
 
-def sync_mark_due(obj: PublishableModel) -> None:
+def sync_mark_due(obj: PublishableModel, *, refresh: bool = True) -> None:
     """Mark `obj` due for publishing (fields only; the caller saves in its transaction).
 
     After the caller's transaction commits, a publish of `obj` is queued (or, inside
     `sync_enqueue_deferred`, one bulk publish); if that is lost, the sweeper still finds it.
+    A bulk writer that loaded `obj` in this transaction and saves only named fields (never
+    `remote_id` and the worker's other fields) may pass `refresh=False` to save a query per row.
     """
-    sync_fields_refresh(obj)
+    if refresh:
+        sync_fields_refresh(obj)
     now = timezone.now()
     if obj.sync_state not in DUE_STATES or obj.sync_due_since is None:
         obj.sync_due_since = now
