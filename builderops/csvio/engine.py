@@ -5,13 +5,13 @@ records by external id in one query; parents come from one dict loaded up front.
 ids go to an on-disk Workspace, so memory holds one chunk, the parents and a few samples.
 """
 
-import difflib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from builderops.csvio.cells import formula_unescape
 from builderops.csvio.errors import CellError, FileError, RowError
 from builderops.csvio.headers import HeaderMap, headers_map
+from builderops.csvio.parents import ParentResolver
 from builderops.csvio.reader import table_open
 from builderops.csvio.rows import Row, rows_text
 from builderops.csvio.spec import ImportSpec
@@ -38,15 +38,6 @@ class Outcome:
     @property
     def valid(self) -> bool:
         return self.error_count == 0
-
-
-# Characters people type for one another in ids: l/I for 1, O/o for 0.
-CONFUSABLES = str.maketrans({"l": "1", "I": "1", "i": "1", "O": "0", "o": "0"})
-
-
-def confusables_fold(key: str) -> str:
-    """Fold an id so `NH_00l`, `nh_00I` and `NH_001` compare equal."""
-    return key.translate(CONFUSABLES).lower()
 
 
 def plan_step(index: int, column, header: str) -> tuple:
@@ -95,7 +86,7 @@ class ImportPass:
         self.progress = progress or (lambda fraction, rows: None)
         self.can_approve = user_can_approve(user, spec.model)
         self.samples = {state: [] for state in STATES}
-        self.suggestions: dict[str, str | None] = {}
+        self.parents: ParentResolver | None = None
         self.rows_seen = 0
         self.failed = False
         self.hmap = HeaderMap()
@@ -122,7 +113,9 @@ class ImportPass:
             if self.hmap.errors:
                 self.ws.errors_add(self.hmap.errors)
                 return
-            self.parents_load()
+            if self.spec.parent and self.spec.parent.column in self.hmap.names:
+                header = self.hmap.header_for(self.spec.parent.column)
+                self.parents = ParentResolver(self.spec, header, self.approve)
             self.plan = [
                 plan_step(index, column, header) for index, column, header in self.hmap.columns
             ]
@@ -135,14 +128,6 @@ class ImportPass:
                     "Add one row per record under the header",
                 )
         self.duplicates_check()
-
-    def parents_load(self) -> None:
-        self.parents = self.spec.parents_load() if self.spec.parent else {}
-        self.usable_keys = [key for key, info in self.parents.items() if info.usable]
-        self.usable_folded = {}
-        for key in self.usable_keys:
-            self.usable_folded.setdefault(key.lower(), key)
-            self.usable_folded.setdefault(confusables_fold(key), key)
 
     def chunk_process(self, chunk: list[tuple[int, list[str]]]) -> None:
         rows = [self.row_parse(number, cells) for number, cells in chunk]
@@ -197,71 +182,9 @@ class ImportPass:
                 values[attr] = value
         row.key = row.values.get("external_id")
         self.spec.row_extra(row, self.hmap)
-        if self.spec.parent and self.spec.parent.column in self.hmap.names:
-            self.parent_resolve(row)
+        if self.parents is not None:
+            self.parents.resolve(row)
         return row
-
-    def parent_resolve(self, row: Row) -> None:
-        """Turn the parent column's key into the parent's pk, or explain why it can't."""
-        ref = self.spec.parent
-        key = row.values.get(ref.attr)
-        if not key:
-            return
-        info = self.parents.get(key)
-        if info is None:
-            suggestion = self.suggest(key)
-            hint = f" — did you mean “{suggestion}”?" if suggestion else ""
-            row.error(
-                self.hmap.header_for(ref.column),
-                key,
-                f"unknown {ref.noun}{hint}",
-                self.parent_fix(ref),
-            )
-            return
-        row.values[ref.attr] = info.pk
-        row.parent = info  # an inactive one is refused in row_classify unless nothing changes
-
-    def parent_check(self, row: Row) -> None:
-        """Refuse writing under an inactive parent, or approving under a draft one."""
-        parent, ref = row.parent, self.spec.parent
-        if parent is None or row.state == "unchanged":
-            return  # a row that writes nothing may keep the parent it has (an export re-imported)
-        header = self.hmap.header_for(ref.column)
-        if not parent.usable:
-            row.error(
-                header,
-                parent.key,
-                f"{ref.noun} “{parent.key}” {parent.unusable_why}",
-                f"Choose an active {ref.noun}, or reactivate “{parent.key}” in the admin first",
-            )
-        elif self.approve and not parent.approved:
-            row.error(
-                header,
-                parent.key,
-                f"can't be approved while its {ref.noun} “{parent.key}” is a draft",
-                f"Approve the {ref.noun} first, or import without “approve on import”",
-            )
-
-    def parent_fix(self, ref) -> str:
-        if ref.by_name:
-            return (
-                f"Use the exact name of an active {ref.noun} (names match case-sensitively); "
-                "Builder Backed staff activate regions"
-            )
-        return (
-            f"Use the external ID of an active {ref.noun} (IDs match case-sensitively), or "
-            f"import the {ref.noun} first"
-        )
-
-    def suggest(self, key: str) -> str | None:
-        """Suggest the usable parent key nearest to `key` (cached per distinct key)."""
-        if key not in self.suggestions:
-            same = self.usable_folded.get(key.lower()) or self.usable_folded.get(
-                confusables_fold(key)
-            )
-            close = difflib.get_close_matches(key, self.usable_keys, n=1, cutoff=0.6)
-            self.suggestions[key] = same or (close[0] if close else None)
-        return self.suggestions[key]
 
     def row_classify(self, row: Row, obj) -> None:
         """Decide new / updated / unchanged and check approving is allowed."""
@@ -274,7 +197,8 @@ class ImportPass:
                 row.changed.append("review_state")
             row.state = "updated" if row.changed else "unchanged"
             row.to_draft = row.state == "updated" and obj.is_approved and not self.can_approve
-        self.parent_check(row)
+        if self.parents is not None:
+            self.parents.check(row)
 
     def samples_add(self, rows: list[Row]) -> None:
         for row in rows:
