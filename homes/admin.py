@@ -17,6 +17,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from builderops.admin import ReviewedRecordAdmin, report_returned_to_draft
 from builderops.admin_links import admin_link, parent_chain
+from builderops.csvio.admin import CsvImportAdminMixin
 from homes.models import Home, Homeowner
 from homes.search import (
     HOME_SEARCH_FIELDS,
@@ -77,7 +78,7 @@ class HomeownerInline(admin.TabularInline):
 
 
 @admin.register(Home)
-class HomeAdmin(SyncStateAdminMixin, ReviewedRecordAdmin):
+class HomeAdmin(CsvImportAdminMixin, SyncStateAdminMixin, ReviewedRecordAdmin):
     list_display = (
         "external_id",
         "address_line1",

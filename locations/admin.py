@@ -15,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from builderops.admin import ReviewedRecordAdmin, refusal_reason, report_returned_to_draft
 from builderops.admin_links import admin_changelist_url, children_panel, parent_chain
+from builderops.csvio.admin import CsvImportAdminMixin
 from integrations.builderbacked.admin import RegionPullAdminMixin, SyncStateAdminMixin
 from locations.models import Division, MasterCommunity, Neighborhood, Region
 from locations.services import location_deactivate, location_reactivate
@@ -81,7 +82,7 @@ class RegionAdmin(RegionPullAdminMixin, SimpleHistoryAdmin):
         return children_panel(obj, "divisions")
 
 
-class LocationAdmin(SyncStateAdminMixin, ReviewedRecordAdmin):
+class LocationAdmin(CsvImportAdminMixin, SyncStateAdminMixin, ReviewedRecordAdmin):
     """What every builder-owned level shares; each level names its parent and children."""
 
     record_actions = (*ReviewedRecordAdmin.record_actions, "deactivate", "reactivate")

@@ -1,9 +1,10 @@
 """CsvImportAdminMixin: Upload CSV, preview, apply, progress and export on a ModelAdmin.
 
-Add it first among a ModelAdmin's bases and name the kind (builderops/csvio/kinds.py):
+Add it first among a ModelAdmin's bases; the kind (builderops/csvio/kinds.py) is the model's
+unless `csv_import_kind` names another:
 
     class HomeAdmin(CsvImportAdminMixin, SyncStateAdminMixin, ReviewedRecordAdmin):
-        csv_import_kind = "homes"
+        ...
 
 Pages come through `get_urls()` wrapped in `admin_site.admin_view` (STYLE.md habit 4); each view
 parses the request, calls one service (builderops/csvio/jobs.py) and renders or redirects.
@@ -27,15 +28,19 @@ from builderops.csvio.jobs import (
     import_job_create,
     import_job_preview_start,
 )
-from builderops.csvio.kinds import spec_get
+from builderops.csvio.kinds import kind_for_model, spec_get
 from builderops.csvio.models import ImportJob
 from builderops.csvio.progress import progress_get
 from builderops.review import user_can_approve
 
 
 class CsvImportAdminMixin:
-    csv_import_kind = ""  # a key of builderops.csvio.kinds.KINDS
+    csv_import_kind = ""  # a key of builderops.csvio.kinds.KINDS; by default the model's kind
     csv_change_list_template = "admin/csvio/change_list.html"
+
+    @property
+    def csv_kind(self) -> str:
+        return self.csv_import_kind or kind_for_model(self.model)
 
     # --- wiring --------------------------------------------------------------------------------
     def get_urls(self):
@@ -92,7 +97,7 @@ class CsvImportAdminMixin:
     def csv_job(self, request, job_id: int) -> ImportJob:
         """Return the caller's own job of this kind (superusers see every job)."""
         self.csv_check(request)
-        job = get_object_or_404(ImportJob, pk=job_id, kind=self.csv_import_kind)
+        job = get_object_or_404(ImportJob, pk=job_id, kind=self.csv_kind)
         if job.user_id != request.user.pk and not request.user.is_superuser:
             raise Http404
         return job
@@ -102,7 +107,7 @@ class CsvImportAdminMixin:
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": title,
-            "kind": self.csv_import_kind,
+            "kind": self.csv_kind,
             "template_url": self.csv_url("template"),
             "upload_url": self.csv_url("upload"),
             "can_approve": user_can_approve(request.user, self.model),
@@ -134,9 +139,9 @@ class CsvImportAdminMixin:
 
     @admin.action(permissions=["view"], description="Export selected to CSV")
     def csv_export_selected(self, request, queryset):
-        lines = csv_export_lines(spec=spec_get(self.csv_import_kind), queryset=queryset)
+        lines = csv_export_lines(spec=spec_get(self.csv_kind), queryset=queryset)
         response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-        name = f"{self.csv_import_kind}-{timezone.now():%Y%m%d-%H%M}.csv"
+        name = f"{self.csv_kind}-{timezone.now():%Y%m%d-%H%M}.csv"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
 
@@ -148,7 +153,7 @@ class CsvImportAdminMixin:
         if request.method == "POST" and form.is_valid():
             try:
                 job = import_job_create(
-                    kind=self.csv_import_kind,
+                    kind=self.csv_kind,
                     upload=form.cleaned_data["file"],
                     user=request.user,
                     approve=form.cleaned_data.get("approve", False),
@@ -164,9 +169,9 @@ class CsvImportAdminMixin:
 
     def csv_template_view(self, request):
         self.csv_check(request)
-        text = csv_template_text(spec=spec_get(self.csv_import_kind))
+        text = csv_template_text(spec=spec_get(self.csv_kind))
         response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-        name = f"{self.csv_import_kind}-template.csv"
+        name = f"{self.csv_kind}-template.csv"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
 

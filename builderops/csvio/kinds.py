@@ -17,10 +17,9 @@ def spec_get(kind: str) -> ImportSpec:
     return import_string(KINDS[kind])
 
 
-def spec_for_model(model) -> ImportSpec:
-    """Return the spec whose model is `model`."""
+def kind_for_model(model) -> str:
+    """Return the import kind whose records are `model`'s."""
     for kind in KINDS:
-        spec = spec_get(kind)
-        if spec.model is model:
-            return spec
+        if spec_get(kind).model is model:
+            return kind
     raise LookupError(f"No CSV import kind for {model._meta.label}")

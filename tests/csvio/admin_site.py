@@ -21,7 +21,6 @@ class HomeCsvAdmin(CsvImportAdminMixin, admin.ModelAdmin):
 
 @admin.register(Division, site=site)
 class DivisionCsvAdmin(CsvImportAdminMixin, admin.ModelAdmin):
-    csv_import_kind = "divisions"
     change_list_template = "admin/change_list.html"
 
 

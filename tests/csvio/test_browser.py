@@ -5,7 +5,6 @@ import pytest
 from homes.models import Home
 from tests.csvio.conftest import HOME_HEADER
 
-ADMIN_URLS = "tests.csvio.admin_site"  # the project's admin once its classes take the mixin
 HOMES = "/admin/homes/home/"
 BAD = "\n".join([
     HOME_HEADER,
@@ -16,7 +15,6 @@ BAD = "\n".join([
 
 
 @pytest.mark.browser
-@pytest.mark.urls(ADMIN_URLS)
 @pytest.mark.django_db(transaction=True)
 def test_fix_errors_through_errors_csv_then_apply(page, admin_login, hierarchy, editor, tmp_path):
     bad = tmp_path / "homes.csv"
