@@ -77,15 +77,15 @@ class SyncStateAdminMixin:
         permissions=["change"], description="Publish selected %(verbose_name_plural)s now"
     )
     def publish_now(self, request, queryset):
-        queued, drafts = records_publish_now(queryset)
+        queued, refused, drafts = records_publish_now(queryset, drafts_listed=DRAFTS_LISTED)
         meta = self.model._meta
         noun = meta.verbose_name if queued == 1 else meta.verbose_name_plural
         self.message_user(
             request, f"Queued {queued} {noun} for publishing to Builder Backed.", messages.SUCCESS
         )
-        if drafts:
-            listed = ", ".join(f"“{obj}”" for obj in drafts[:DRAFTS_LISTED])
-            more = f" and {len(drafts) - DRAFTS_LISTED} more" if len(drafts) > DRAFTS_LISTED else ""
+        if refused:
+            listed = ", ".join(f"“{obj}”" for obj in drafts)
+            more = f" and {refused - len(drafts)} more" if refused > len(drafts) else ""
             self.message_user(
                 request,
                 f"Not queued — only approved records are published, approve these first: "

@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from builderops.review import ReviewState
-from integrations.builderbacked.sync.enqueue import records_enqueue, sync_enqueue_due
+from integrations.builderbacked.sync.enqueue import chunks, records_enqueue, sync_enqueue_due
 from integrations.builderbacked.sync.registry import KINDS, kind_for
 from integrations.builderbacked.sync_fields import DUE_STATES, SyncState
 
@@ -28,21 +28,28 @@ def records_mark_due(rows, *, force: bool = False) -> int:
     return rows.filter(review_state=ReviewState.APPROVED).update(**fields)
 
 
-def records_publish_now(queryset) -> tuple[int, list]:
-    """Queue the approved records of `queryset`; return (queued, drafts refused)."""
-    kind = kind_for(queryset.model)
-    refused = list(queryset.exclude(review_state=ReviewState.APPROVED))
-    ids = list(queryset.filter(review_state=ReviewState.APPROVED).values_list("pk", flat=True))
-    records_mark_due(kind.model._base_manager.filter(pk__in=ids))
-    return records_enqueue(kind, kind.model._base_manager.filter(pk__in=ids)), refused
+def records_publish_now(queryset, *, drafts_listed: int = 10) -> tuple[int, int, list]:
+    """Queue the approved records of `queryset`; return (queued, drafts refused, a few drafts)."""
+    drafts = queryset.exclude(review_state=ReviewState.APPROVED)
+    approved = queryset.filter(review_state=ReviewState.APPROVED)
+    queued = _ids_queue(queryset.model, approved.values_list("pk", flat=True))
+    return queued, drafts.count(), list(drafts[:drafts_listed])
 
 
 def records_retry_failed(queryset) -> int:
     """Queue again the failed records of `queryset`; return how many."""
-    kind = kind_for(queryset.model)
-    ids = list(queryset.filter(sync_state=SyncState.FAILED).values_list("pk", flat=True))
-    records_mark_due(kind.model._base_manager.filter(pk__in=ids))
-    return records_enqueue(kind, kind.model._base_manager.filter(pk__in=ids))
+    failed = queryset.filter(sync_state=SyncState.FAILED)
+    return _ids_queue(queryset.model, failed.values_list("pk", flat=True))
+
+
+def _ids_queue(model, ids) -> int:
+    """Mark these records due and queue them, a slice of ids at a time (any selection size)."""
+    kind, queued = kind_for(model), 0
+    for chunk in chunks(list(ids), 500):
+        rows = kind.model._base_manager.filter(pk__in=chunk)
+        records_mark_due(rows)
+        queued += records_enqueue(kind, rows)
+    return queued
 
 
 def sync_retry_all_failed(labels=None) -> tuple[int, int]:

@@ -62,11 +62,14 @@ def _run(jobs: list[Job], client: BuilderBackedClient, threads: int) -> dict[int
         for job in sending:
             reports[job.pk] = outcome_record(job, job_send(job, client))
         return reports
-    with ThreadPoolExecutor(max_workers=min(threads, len(sending))) as pool:
+    pool = ThreadPoolExecutor(max_workers=min(threads, len(sending)))
+    try:
         futures = {pool.submit(job_send, job, client): job for job in sending}
         for future in as_completed(futures):
             job = futures[future]
             reports[job.pk] = outcome_record(job, future.result())
+    finally:  # on a time limit, don't start what is left: those records stay due
+        pool.shutdown(wait=True, cancel_futures=True)
     return reports
 
 

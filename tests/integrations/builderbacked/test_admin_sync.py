@@ -99,6 +99,18 @@ class TestActions:
         world["draft"].refresh_from_db()
         assert world["draft"].sync_state == SyncState.NOT_PUBLISHED
 
+    def test_publish_now_names_at_most_ten_drafts(self, client, world, queued, boss):
+        neighborhood = world["chain"][2]
+        drafts = [build_home(boss, neighborhood, f"H_D{n:02d}", approve=False) for n in range(12)]
+
+        response = self.act(client, "publish_now", drafts)
+
+        (warning,) = [m for m in messages_of(response) if "approve these first" in m]
+        assert "H_D09" in warning
+        assert "H_D10" not in warning
+        assert warning.endswith("and 2 more.")
+        assert queued.batches == []
+
     def test_retry_failed_queues_only_the_failed(self, client, world, queued):
         response = self.act(client, "retry_failed", [world["ok"], world["bad"]])
 
