@@ -175,7 +175,11 @@ BUILDERBACKED_SCOPES = env.list("BUILDERBACKED_SCOPES", default=["location.write
 BUILDERBACKED_TIMEOUT_SECONDS = env.float("BUILDERBACKED_TIMEOUT_SECONDS", default=10.0)
 # Client-side ceiling shared by all workers (requests/s; 0 = none). The guide names no limit
 # (builder-backed.md, Errors: 429 "decided here"); set it to the tenant's limit to avoid 429s.
+# Set it to about 95% of the tenant's limit: our one-second windows and the server's are offset by
+# the latency, so a request late in one window can land in the server's next.
 BUILDERBACKED_RATE_LIMIT = env.float("BUILDERBACKED_RATE_LIMIT", default=0.0)
+BUILDERBACKED_PUBLISH_THREADS = env.int("BUILDERBACKED_PUBLISH_THREADS", default=8)
+BUILDERBACKED_PUBLISH_BATCH_SIZE = env.int("BUILDERBACKED_PUBLISH_BATCH_SIZE", default=100)
 
 # --- Construction portals (shared/contracts/portals.md) ----------------------------------------
 # Fernet key(s) for portal passwords at rest; comma-separated, newest first, for key rotation.

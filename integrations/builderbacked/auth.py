@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
+import threading
 import time
 from collections.abc import Generator, Iterable
 from urllib.parse import quote_plus
@@ -52,6 +53,7 @@ class ClientCredentialsAuth(httpx.Auth):
         self._client_secret = client_secret
         self.scopes = tuple(scopes)
         self._cache = cache
+        self._lock = threading.RLock()
         identity = "|".join((token_url, client_id, " ".join(sorted(self.scopes))))
         self.cache_key = "builderbacked:token:" + hashlib.sha256(identity.encode()).hexdigest()
 
@@ -67,12 +69,18 @@ class ClientCredentialsAuth(httpx.Auth):
         """Send `request` with a bearer token; on 401 renew the token and send it once more."""
         token = self.cache.get(self.cache_key)
         if token is None:
-            token = yield from self._fetch_token(request)
+            # One thread of this process fetches; the others wait and reuse its token (the lock
+            # is held across the yield because a sync client drives this in the calling thread).
+            with self._lock:
+                token = self.cache.get(self.cache_key)
+                if token is None:
+                    token = yield from self._fetch_token(request)
         request.headers["Authorization"] = f"Bearer {token}"
         response = yield request
         if response.status_code != httpx.codes.UNAUTHORIZED:
             return
-        token = yield from self._renew_token(request, rejected=token)
+        with self._lock:
+            token = yield from self._renew_token(request, rejected=token)
         request.headers["Authorization"] = f"Bearer {token}"
         yield request
 

@@ -406,3 +406,34 @@ def test_secret_and_tokens_never_reach_logs_or_errors(caplog):
     for secret in (SECRET, basic, "tok-secret-1", "tok-secret-2", "Bearer", "Basic"):
         assert secret not in shown
     assert "/oauth2/token" in caplog.text
+
+
+def test_threads_sharing_a_client_fetch_one_token():
+    """A batch publishes from several threads: only one of them asks for a token."""
+    import threading
+    import time as real_time
+
+    seen = []
+    lock = threading.Lock()
+
+    def answer(request):
+        with lock:
+            seen.append(request.url.path)
+        if request.url.path.endswith("/oauth2/token"):
+            real_time.sleep(0.05)  # let the other threads pile up behind the lock
+            return token_reply("tok-threads")
+        assert request.headers["Authorization"] == "Bearer tok-threads"
+        return reply(200, [])
+
+    client = make_client(Wire(), transport=httpx.MockTransport(answer))
+    results = []
+    threads = [
+        threading.Thread(target=lambda: results.append(client.list_regions())) for _ in range(6)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert results == [[]] * 6
+    assert sum(path.endswith("/oauth2/token") for path in seen) == 1
