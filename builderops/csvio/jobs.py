@@ -4,15 +4,17 @@ Files above CSV_ASYNC_THRESHOLD_BYTES are previewed and applied by Celery tasks 
 take the job's id; the admin polls their progress (progress.py).
 """
 
+import logging
 import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
@@ -22,6 +24,7 @@ from builderops.csvio.progress import progress_report, progress_reporter
 from builderops.csvio.services import import_approve_check, import_file_apply, import_file_preview
 
 Status = ImportJob.Status
+logger = logging.getLogger(__name__)
 
 
 def task_queue() -> str | None:
@@ -120,12 +123,27 @@ def import_job_apply(*, job_id: int) -> ImportJob:
             if job.status == Status.APPLIED:
                 return job
             job_apply_locked(job)
-    except Exception as exc:
-        ImportJob.objects.filter(pk=job_id).exclude(status=Status.APPLIED).update(
-            status=Status.FAILED, failure=f"Nothing was written: {exc}"
+    except DatabaseError as exc:
+        logger.warning("import job %s: apply rolled back", job_id, exc_info=True)
+        return job_fail(
+            job_id,
+            f"the records changed while the file was applied ({exc}). "
+            "Upload the file again to preview it against the current data.",
         )
+    except SoftTimeLimitExceeded:
+        return job_fail(job_id, "the import took longer than the worker's time limit.")
+    except Exception as exc:
+        job_fail(job_id, f"an unexpected error stopped the import ({exc!r}).")
         raise
     return job
+
+
+def job_fail(job_id: int, why: str) -> ImportJob:
+    """Record that applying job `job_id` failed and nothing was written."""
+    ImportJob.objects.filter(pk=job_id).exclude(status=Status.APPLIED).update(
+        status=Status.FAILED, failure=f"Nothing was written: {why}"
+    )
+    return ImportJob.objects.get(pk=job_id)
 
 
 def job_apply_locked(job: ImportJob) -> None:

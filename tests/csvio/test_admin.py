@@ -166,3 +166,25 @@ def test_a_large_file_goes_through_the_progress_page(
         assert Home.objects.count() == 2
     finally:
         app.conf.task_always_eager = False
+
+
+def test_an_apply_that_hits_a_changed_database_fails_cleanly(staff, hierarchy, monkeypatch):
+    from django.db import IntegrityError
+
+    from builderops.csvio import jobs
+
+    upload(staff, "homes_trailing_empty_lines.csv")
+    job = ImportJob.objects.get()
+
+    def collide(**kwargs):
+        raise IntegrityError('duplicate key value violates unique constraint "homes_home_key"')
+
+    monkeypatch.setattr(jobs, "import_file_apply", collide)
+    page = staff.post(f"/admin/homes/home/import/{job.pk}/apply/", follow=True).text
+    assert (
+        "Nothing was written: the records changed while the file was applied (duplicate key "
+        'value violates unique constraint "homes_home_key"). Upload the file again to preview '
+        "it against the current data."
+    ) in page.replace("&quot;", '"')
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED
