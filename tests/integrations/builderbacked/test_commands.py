@@ -5,7 +5,6 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from builderops.celery import app
 from integrations.builderbacked.sync_fields import SyncState
 from locations.models import Division, Region
 from tests.factories import superuser
@@ -30,12 +29,9 @@ def boss():
 
 
 @pytest.fixture
-def inline_tasks():
+def inline_tasks(celery_eager):
     """Run queued tasks in this process, as a worker would."""
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = before
+    return celery_eager
 
 
 def run(*args) -> str:

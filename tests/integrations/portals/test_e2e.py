@@ -268,8 +268,7 @@ def test_mfa_and_the_password_never_appear_in_plaintext(run_sandbox, caplog):
         assert secret not in caplog.text
 
 
-def test_a_signed_webhook_pulls_the_approved_change_order(run_sandbox, client, settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+def test_a_signed_webhook_pulls_the_approved_change_order(run_sandbox, client, celery_eager):
     base_url = run_sandbox("coconstruct", "--projects", "5")
     connection = connect(base_url, "coconstruct")
     portal_pull(connection_id=connection.pk)
