@@ -38,9 +38,16 @@ def xlsx_table_open(path: str | Path) -> Table:
         raise
     while headers and not headers[-1]:
         headers.pop()  # openpyxl pads rows to the sheet's width
+    width = len(headers)
+
+    def padded():
+        # A sheet has no ragged rows: cells missing at a row's end are empty ones.
+        for number, cells in data_rows(stream):
+            yield number, cells + [""] * (width - len(cells))
+
     return Table(
         headers=headers,
-        rows=data_rows(stream),
+        rows=padded(),
         header_row=header_row,
         fraction=lambda: min(state["row"] / total, 1.0) if total else 0.0,
         closer=lambda: (workbook.close(), raw.close()),
