@@ -196,5 +196,8 @@ PORTAL_PULL_LEASE_SECONDS = env.float("PORTAL_PULL_LEASE_SECONDS", default=600.0
 # --- CSV import ---------------------------------------------------------------------------------
 CSV_MAX_UPLOAD_BYTES = env.int("CSV_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
 CSV_ASYNC_THRESHOLD_BYTES = env.int("CSV_ASYNC_THRESHOLD_BYTES", default=2 * 1024 * 1024)
+# Queue for large imports' tasks, so a long import doesn't delay publishing; empty = the default
+# queue. A worker must consume it (`celery worker -Q celery,imports`).
+CSV_IMPORT_QUEUE = env.str("CSV_IMPORT_QUEUE", default="")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
