@@ -24,10 +24,26 @@ MASTER_COMMUNITIES = [
     ("MC_COL_02", "Westerville Meadows", "DIV_COL"),
 ]
 NEIGHBORHOOD_NAMES = [
-    "Oak Hollow", "Maple Run", "Cedar Bluff", "Willow Creek", "Birch Glen", "Aspen Trace",
-    "Hickory Point", "Sycamore Ridge", "Magnolia Place", "Chestnut Grove", "Linden Court",
-    "Juniper Falls", "Poplar Landing", "Spruce Hill", "Laurel Bend", "Cypress Pointe",
-    "Redbud Commons", "Dogwood Farms", "Hawthorn Square", "Buckeye Crossing",
+    "Oak Hollow",
+    "Maple Run",
+    "Cedar Bluff",
+    "Willow Creek",
+    "Birch Glen",
+    "Aspen Trace",
+    "Hickory Point",
+    "Sycamore Ridge",
+    "Magnolia Place",
+    "Chestnut Grove",
+    "Linden Court",
+    "Juniper Falls",
+    "Poplar Landing",
+    "Spruce Hill",
+    "Laurel Bend",
+    "Cypress Pointe",
+    "Redbud Commons",
+    "Dogwood Farms",
+    "Hawthorn Square",
+    "Buckeye Crossing",
 ]
 
 

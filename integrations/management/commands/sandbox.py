@@ -1,7 +1,8 @@
 """Serve one sandbox: `python manage.py sandbox builderbacked --port 8101 [options]`.
 
 The fault options apply to every sandbox. Each sandbox module adds its own options through
-`add_arguments(group)`; its factory receives them as keyword arguments (`--client-id` → `client_id`).
+`add_arguments(group)`; its factory receives them as keyword arguments
+(`--client-id` → `client_id`).
 """
 
 from importlib import import_module
@@ -58,4 +59,6 @@ class Command(BaseCommand):
         except (TypeError, ValueError) as exc:
             raise CommandError(f"{opts['name']}: {exc}") from exc
         self.stdout.write(f"{opts['name']} sandbox on http://{opts['host']}:{opts['port']}")
-        uvicorn.run(app, host=opts["host"], port=opts["port"], log_level="warning", access_log=False)
+        uvicorn.run(
+            app, host=opts["host"], port=opts["port"], log_level="warning", access_log=False
+        )
