@@ -12,8 +12,7 @@ from integrations.builderbacked.sync_fields import PublishableModel
 from locations.models import Neighborhood
 from locations.validators import (
     EXTERNAL_ID_REQUIRED,
-    external_id_check_unchanged,
-    external_id_clean,
+    external_id_errors,
 )
 
 
@@ -79,13 +78,7 @@ class Home(TimeStampedModel, ReviewableModel, PublishableModel):
 
     def clean(self):
         super().clean()
-        errors = {}
-        if self.external_id:  # blank is the field's own "required" message
-            try:
-                self.external_id = external_id_clean(self.external_id)
-                external_id_check_unchanged(self)
-            except ValidationError as exc:
-                errors["external_id"] = exc.messages
+        errors = external_id_errors(self)
         if self.neighborhood_id and not self.neighborhood.active:
             errors["neighborhood"] = [
                 f"Neighborhood “{self.neighborhood}” is inactive: choose an active one."

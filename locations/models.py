@@ -16,8 +16,7 @@ from integrations.builderbacked.sync_fields import PublishableModel
 from locations.validators import (
     EXTERNAL_ID_REQUIRED,
     NAME_REQUIRED,
-    external_id_check_unchanged,
-    external_id_clean,
+    external_id_errors,
 )
 
 
@@ -72,13 +71,7 @@ class LocationModel(TimeStampedModel, ReviewableModel, PublishableModel):
 
     def clean(self):
         super().clean()
-        errors = {}
-        if self.external_id:  # blank is the field's own "required" message
-            try:
-                self.external_id = external_id_clean(self.external_id)
-                external_id_check_unchanged(self)
-            except ValidationError as exc:
-                errors["external_id"] = exc.messages
+        errors = external_id_errors(self)
         parent = getattr(self, f"{self.parent_field}_id", None) and self.parent
         if parent is not None and not parent.active:
             errors[self.parent_field] = [

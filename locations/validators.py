@@ -27,3 +27,16 @@ def external_id_check_unchanged(obj) -> None:
             f"External ID can't change once published: Builder Backed knows this record as "
             f"“{stored}”. Put it back, or create a new record."
         )
+
+
+def external_id_errors(obj) -> dict[str, list[str]]:
+    """Clean `obj.external_id` in place; return its errors keyed by field (none when blank,
+    which the field's own "required" message covers)."""
+    if not obj.external_id:
+        return {}
+    try:
+        obj.external_id = external_id_clean(obj.external_id)
+        external_id_check_unchanged(obj)
+    except ValidationError as exc:
+        return {"external_id": exc.messages}
+    return {}

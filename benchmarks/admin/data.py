@@ -12,6 +12,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from builderops.review import ReviewState
+from homes.demo import CITIES as DEMO_CITIES
+from homes.demo import FIRST, LAST, SUFFIXES
 from homes.models import Home, Homeowner, HomeType
 from locations.models import Division, MasterCommunity, Neighborhood, Region
 
@@ -37,56 +39,7 @@ STREETS = [
     "Poplar",
     "Spruce",
 ]
-SUFFIXES = ["St", "Ave", "Ct", "Dr", "Ln", "Way", "Pl", "Trl"]
-CITIES = [
-    ("Mason", "45040"),
-    ("Cincinnati", "45230"),
-    ("Beavercreek", "45434"),
-    ("Centerville", "45459"),
-    ("Dublin", "43017"),
-    ("Westerville", "43081"),
-]
-FIRST = [
-    "Olivia",
-    "Liam",
-    "Emma",
-    "Noah",
-    "Ava",
-    "Elijah",
-    "Sophia",
-    "James",
-    "Mia",
-    "Lucas",
-    "Amelia",
-    "Mason",
-    "Harper",
-    "Ethan",
-    "Evelyn",
-    "Logan",
-    "Abigail",
-    "Aiden",
-    "Ella",
-]
-LAST = [
-    "Smith",
-    "Johnson",
-    "Williams",
-    "Brown",
-    "Jones",
-    "Garcia",
-    "Miller",
-    "Davis",
-    "Lopez",
-    "Wilson",
-    "Anderson",
-    "Thomas",
-    "Taylor",
-    "Moore",
-    "Jackson",
-    "Martin",
-    "Lee",
-    "Walker",
-]
+CITIES = list(DEMO_CITIES.values())
 
 
 def address_of(number: int) -> str:
