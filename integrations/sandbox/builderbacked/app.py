@@ -17,6 +17,7 @@ from .api import api_routes
 from .control import control_routes
 from .errors import ApiError, error_response
 from .oauth import TokenIssuer, bearer_scopes, require_scope, token_endpoint
+from .persistence import StateFile
 from .requestlog import RequestLog
 from .routing import Call, json_object, match, raw_path, route
 from .store import Store
@@ -39,6 +40,9 @@ def add_arguments(group) -> None:
     group.add_argument("--token-lifetime", type=int, default=DEFAULTS["token_lifetime"], help="s")
     group.add_argument("--regions", default=DEFAULTS["regions"], help="active, comma separated")
     group.add_argument("--builder-id", type=int, default=DEFAULTS["builder_id"])
+    group.add_argument(
+        "--state-file", default=None, help="keep records in this JSON file across restarts"
+    )
 
 
 def create_app(
@@ -50,6 +54,7 @@ def create_app(
     token_lifetime: int = DEFAULTS["token_lifetime"],
     regions: str | list[str] = DEFAULTS["regions"],
     builder_id: int = DEFAULTS["builder_id"],
+    state_file: str | None = None,
 ) -> RequestLog:
     """Build the ASGI app: one in-memory store, one token issuer, faults, and the request log."""
     if token_lifetime < 1:
@@ -64,7 +69,7 @@ def create_app(
     core = BuilderBackedApp(store, issuer)
     log = RequestLog(FaultMiddleware(core, faults or Faults()))
     core.routes += control_routes(store, issuer, log)
-    return log
+    return StateFile(log, store, state_file) if state_file else log
 
 
 class BuilderBackedApp:
