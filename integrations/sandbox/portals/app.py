@@ -36,6 +36,12 @@ def add_arguments(group) -> None:
         default = getattr(seed, name.replace("-", "_"))
         group.add_argument(f"--{name}", type=int, default=default, help=f"{help_text} ({default})")
     group.add_argument("--data-seed", type=int, default=seed.data_seed, help="seed of the data (1)")
+    group.add_argument(
+        "--first-project",
+        type=int,
+        default=seed.first_project,
+        help="number of the first seeded project, hence its job number JOB-NNNN (1)",
+    )
     group.add_argument("--username", default="demo@builder.example")
     group.add_argument("--password", default="demo-password")
     group.add_argument("--mfa-secret", default=None, help="base32 TOTP secret: demand MFA")

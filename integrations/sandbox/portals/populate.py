@@ -19,7 +19,7 @@ from integrations.sandbox.portals.store import Record, Store
 
 def store_populate(store: Store, options: SeedOptions) -> None:
     """Seed `options.projects` projects with their children, then set the clock past them all."""
-    for n in range(1, options.projects + 1):
+    for n in range(options.first_project, options.first_project + options.projects):
         project = project_add(store, n, options.data_seed, seeded=True)
         _children_seed(store, project, options)
     newest = max((r.updated_at for r in store.projects), default=None)

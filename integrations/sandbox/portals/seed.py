@@ -29,10 +29,13 @@ class SeedOptions:
     purchase_orders: int = 2
     tasks: int = 10
     data_seed: int = 1
+    first_project: int = 1  # number (and job number) of the first seeded project
 
     def __post_init__(self):
+        if not 1 <= self.first_project <= 9999:
+            raise ValueError("--first-project must be between 1 and 9999")
         for name, value in vars(self).items():
-            if name != "data_seed" and not 0 <= value <= 9999:
+            if name not in ("data_seed", "first_project") and not 0 <= value <= 9999:
                 raise ValueError(f"--{name.replace('_', '-')} must be between 0 and 9999")
 
 

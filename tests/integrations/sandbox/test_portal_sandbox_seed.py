@@ -41,6 +41,13 @@ def test_seed_project_is_what_the_server_answers(portal):
     assert served == expected
 
 
+def test_first_project_starts_the_numbering_elsewhere():
+    """The demo runs CoConstruct from job 21 so its jobs aren't Buildertrend's jobs too."""
+    served = Portal("coconstruct", projects=3, first_project=21).walk("/projects")
+    assert [p["jobNumber"] for p in served] == ["JOB-0021", "JOB-0022", "JOB-0023"]
+    assert served == [seed_project(n, portal="coconstruct") for n in (21, 22, 23)]
+
+
 def test_both_portals_share_names_job_numbers_and_addresses_but_not_ids():
     bt, cc = seed_project(5), seed_project(5, portal="coconstruct")
     assert {k: v for k, v in bt.items() if k != "id"} == {k: v for k, v in cc.items() if k != "id"}
