@@ -18,7 +18,6 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -26,11 +25,11 @@ from builderops.admin_links import admin_link
 from builderops.records import (
     hierarchy_depth,
     record_approve,
-    record_return_to_draft,
     record_save,
-    records_approve,
+    records_approve_bulk,
+    records_return_to_draft_bulk,
 )
-from builderops.review import ReviewState, review_check_can_approve, user_can_approve
+from builderops.review import review_check_can_approve, user_can_approve
 
 RETURNED_TO_DRAFT = (
     "“{obj}” was approved, so your change is saved as a draft: it waits for an approver, and "
@@ -165,10 +164,9 @@ class ReviewedRecordAdmin(SimpleHistoryAdmin):
     # --- actions -------------------------------------------------------------------------------
     @admin.action(permissions=["approve"], description="Approve selected %(verbose_name_plural)s")
     def approve_selected(self, request, queryset):
-        objs = list(self.review_queryset(queryset))
         if request.POST.get("post") != "yes":
-            return self.approve_confirmation(request, objs)
-        approved, refused = records_approve(objs=objs, user=request.user)
+            return self.approve_confirmation(request, list(self.review_queryset(queryset)))
+        approved, refused = records_approve_bulk(objs=queryset, user=request.user)
         self.report_approved(request, approved, refused)
         return None
 
@@ -176,11 +174,7 @@ class ReviewedRecordAdmin(SimpleHistoryAdmin):
         permissions=["approve"], description="Return selected %(verbose_name_plural)s to draft"
     )
     def return_to_draft(self, request, queryset):
-        returned = 0
-        with transaction.atomic():
-            for obj in queryset.filter(review_state=ReviewState.APPROVED):
-                record_return_to_draft(obj=obj, user=request.user)
-                returned += 1
+        returned = records_return_to_draft_bulk(objs=queryset, user=request.user)
         noun = self.noun(returned)
         self.message_user(request, f"Returned {returned} {noun} to draft.", messages.SUCCESS)
 
@@ -212,12 +206,10 @@ class ReviewedRecordAdmin(SimpleHistoryAdmin):
         request.current_app = self.admin_site.name
         return TemplateResponse(request, self.approve_confirmation_template, context)
 
-    def report_approved(self, request, approved, refused) -> None:
+    def report_approved(self, request, approved: int, refused) -> None:
         """Say how many were approved, and which were refused and why."""
         if approved:
-            message = (
-                f"Approved {len(approved)} {self.noun(len(approved))}: they will be published."
-            )
+            message = f"Approved {approved} {self.noun(approved)}: they will be published."
             self.message_user(request, message, messages.SUCCESS)
         for _obj, why in refused[:REFUSALS_LISTED]:  # each reason names its record
             self.message_user(request, f"Not approved: {why}", messages.ERROR)

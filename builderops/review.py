@@ -68,9 +68,19 @@ def review_apply_edit(*, obj: ReviewableModel, user) -> None:
 
 def review_check_can_approve(*, obj: ReviewableModel, user) -> None:
     """Raise unless `user` may approve `obj` now (permission, approved parent)."""
-    model = type(obj)
+    review_check_permission(model=type(obj), user=user)
+    review_check_parent(obj=obj)
+
+
+def review_check_permission(*, model, user) -> None:
+    """Raise PermissionDenied unless `user` may approve records of `model`."""
     if not user_can_approve(user, model):
         raise PermissionDenied(f"You need the “Can approve {model._meta.verbose_name}” permission.")
+
+
+def review_check_parent(*, obj: ReviewableModel) -> None:
+    """Raise ValidationError unless `obj`'s parent is active and, if reviewed, approved."""
+    model = type(obj)
     parent = obj.review_parent()
     if parent is not None and not getattr(parent, "active", True):
         raise ValidationError(

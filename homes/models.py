@@ -60,6 +60,7 @@ class Home(TimeStampedModel, ReviewableModel, PublishableModel):
     # Builder Backed's (builder-backed.md, "Fine points"). Set by homes.services, cleared by sync.
     sync_homeowners_replace = models.BooleanField(default=False, editable=False)
     history = HistoricalRecords()
+    parent_field = "neighborhood"  # the level above, as on locations (bulk review loads it)
 
     class Meta:
         ordering = ["external_id"]

@@ -108,6 +108,17 @@ def sync_enqueue_deferred():
             transaction.on_commit(_enqueue_due, robust=True)
 
 
+# What `sync_mark_due` sets: the only sync fields a bulk writer may save (the worker owns the rest).
+SYNC_DUE_FIELDS = (
+    "sync_state",
+    "sync_version",
+    "sync_due_since",
+    "sync_attempts",
+    "sync_retry_at",
+    "sync_enqueued_at",
+)
+
+
 def sync_mark_due(obj: PublishableModel, *, refresh: bool = True) -> None:
     """Mark `obj` due for publishing (fields only; the caller saves in its transaction).
 
