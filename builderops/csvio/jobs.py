@@ -182,10 +182,12 @@ def job_outcome_store(job: ImportJob, outcome: Outcome, errors_out) -> None:
 def job_local_path(job: ImportJob):
     """Yield a local path to the job's file (downloaded first from non-local storage)."""
     try:
-        yield job.file.path
+        path = job.file.path
+    except NotImplementedError:  # Django's Storage.path() for storages with no local files (S3…)
+        path = None
+    if path is not None:
+        yield path
         return
-    except NotImplementedError:
-        pass
     suffix = Path(job.original_name).suffix
     with tempfile.NamedTemporaryFile(suffix=suffix) as local, job.file.open("rb") as remote:
         shutil.copyfileobj(remote, local)

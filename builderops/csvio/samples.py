@@ -1,6 +1,7 @@
 """Describe a row in a line for the preview's samples: what it creates or what it changes."""
 
 from builderops.csvio.rows import Row
+from builderops.csvio.spec import cell_value
 
 SHOWN_VALUES = 5
 SHOWN_CHANGES = 6
@@ -35,14 +36,4 @@ def change_text(spec, hmap, row: Row, attr: str) -> str:
     if spec.parent and attr == spec.parent.attr and row.parent:
         return f"{header}: → “{row.parent.key}”"
     old, new = getattr(row.obj, attr), row.values.get(attr)
-    return f"{header}: “{display(old)}” → “{display(new)}”"
-
-
-def display(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
+    return f"{header}: “{cell_value(old)}” → “{cell_value(new)}”"

@@ -6,6 +6,7 @@ spaces, underscores and hyphens.
 """
 
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -98,7 +99,7 @@ def location_columns(example_id: str, example_name: str) -> list[Column]:
     ]
 
 
-class ImportSpec:
+class ImportSpec(ABC):
     """Base for a kind's spec; subclasses set the class attributes and override the hooks."""
 
     kind: str = ""
@@ -114,12 +115,13 @@ class ImportSpec:
         """Return a column for a header outside `columns` (e.g. homeowner3Email), or None."""
         return None
 
+    @abstractmethod
     def parents_load(self) -> dict[str, ParentInfo]:
         """Return every stored parent by its key (external id, or name for regions)."""
-        raise NotImplementedError
 
     def row_extra(self, row, header_map) -> None:
         """Parse columns the generic pass doesn't know (homes: homeowners) into `row`."""
+        return  # an optional hook: kinds without children have nothing to do
 
     def existing_load(self, keys: list[str]) -> dict[str, Any]:
         """Return the stored records among `keys`, by external id."""
@@ -142,6 +144,7 @@ class ImportSpec:
 
     def record_prepare(self, row, obj) -> None:
         """Adjust a stored record about to be updated from `row` (homes: homeowner sync)."""
+        return  # an optional hook: kinds without children have nothing to do
 
     def instance_new(self, row):
         """Build the unsaved record a new row describes."""
@@ -154,6 +157,7 @@ class ImportSpec:
 
     def children_write(self, *, created: list, updated: list, user, reason: str) -> None:
         """Write what hangs off each record (homes: homeowners) after the records themselves."""
+        return  # an optional hook: kinds without children have nothing to do
 
     def export_queryset(self, queryset):
         """Return `queryset` with what export_row reads joined or prefetched."""
@@ -171,8 +175,9 @@ class ImportSpec:
             for column in self.columns
         ]
 
+    @abstractmethod
     def parent_key(self, obj) -> str:
-        raise NotImplementedError
+        """Return the key of `obj`'s parent, as a file names it."""
 
     def template_headers(self) -> list[str]:
         return [column.name for column in self.columns]

@@ -1,17 +1,18 @@
-"""Give each Builder Backed client test a fresh local-memory cache instead of the file cache."""
+"""Fixtures for the Builder Backed tests: a superuser, and a recorder of queued sync tasks."""
 
 import pytest
-from django.core.cache import cache
+
+from tests.factories import superuser
+
+from .sync_support import queued_catch
 
 
-@pytest.fixture(autouse=True)
-def locmem_cache(settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "builderbacked-client-tests",
-        }
-    }
-    cache.clear()
-    yield cache
-    cache.clear()
+@pytest.fixture
+def boss():
+    return superuser(username="boss")
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    """Record the sync's task sends instead of queueing them."""
+    return queued_catch(monkeypatch)

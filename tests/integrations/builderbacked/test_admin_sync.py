@@ -16,18 +16,12 @@ from .sync_support import (
     build_chain,
     build_home,
     mark_published,
-    queued_catch,
     regions_reply,
     sync_client_fake,
 )
 
 pytestmark = pytest.mark.django_db
 SYNC_URL = "admin:builderbacked_sync"
-
-
-@pytest.fixture
-def queued(monkeypatch):
-    return queued_catch(monkeypatch)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from django.core.management import CommandError, call_command
 
 from integrations.builderbacked.sync_fields import SyncState
 from locations.models import Division, Region
-from tests.factories import superuser
 
 from .sync_support import (
     BBWire,
@@ -21,11 +20,6 @@ from .sync_support import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def boss():
-    return superuser(username="boss")
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from integrations.builderbacked.sync.outcome import MAX_ATTEMPTS, Outcome
 from integrations.builderbacked.sync.publish import record_publish, records_publish
 from integrations.builderbacked.sync_fields import SyncState
 from locations.services import location_deactivate, location_update
-from tests.factories import superuser
 from tests.integrations.http_fakes import reply
 
 from .sync_support import (
@@ -26,22 +25,11 @@ from .sync_support import (
     build_home,
     created,
     mark_published,
-    queued_catch,
 )
 
 pytestmark = pytest.mark.django_db
 DIVISIONS = "/api/v2/locations/divisions"
 HOMES = "/api/v2/homes"
-
-
-@pytest.fixture
-def boss():
-    return superuser(username="boss")
-
-
-@pytest.fixture
-def queued(monkeypatch):
-    return queued_catch(monkeypatch)
 
 
 def publish(obj, wire):

@@ -15,7 +15,6 @@ from integrations.builderbacked.sync.lease import leases_claim
 from integrations.builderbacked.sync_fields import SyncState, sync_enqueue_deferred
 from locations.models import Division, MasterCommunity, Region
 from locations.services import division_create
-from tests.factories import superuser
 from tests.integrations.http_fakes import reply
 
 from .sync_support import (
@@ -25,22 +24,11 @@ from .sync_support import (
     build_home,
     created,
     mark_published,
-    queued_catch,
     regions_reply,
     sync_client_fake,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def boss():
-    return superuser(username="boss")
-
-
-@pytest.fixture
-def queued(monkeypatch):
-    return queued_catch(monkeypatch)
 
 
 class TestQueueing:

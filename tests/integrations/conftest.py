@@ -1,4 +1,5 @@
-"""Give each portal client test a fresh local-memory cache instead of the file cache."""
+"""Fixtures for integration tests: a fresh local-memory cache (tokens and portal sessions live in
+the cache, and the file cache would leak them between tests)."""
 
 import pytest
 from django.core.cache import cache
@@ -9,7 +10,7 @@ def locmem_cache(settings):
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "portal-client-tests",
+            "LOCATION": "integration-tests",
         }
     }
     cache.clear()
