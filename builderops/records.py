@@ -71,18 +71,6 @@ def record_approve(*, obj, user) -> None:
         obj.save()
 
 
-def record_return_to_draft(*, obj, user, reason: str = RETURNED_REASON) -> None:
-    """Put `obj` back to draft for rework; Builder Backed keeps its last approved version."""
-    with transaction.atomic():
-        sync_fields_refresh(obj)
-        obj.review_state = ReviewState.DRAFT
-        obj.approved_by = None
-        obj.approved_at = None
-        obj._history_user = user
-        obj._change_reason = reason
-        obj.save()
-
-
 def records_approve_bulk(*, objs, user) -> tuple[int, list[tuple[object, str]]]:
     """Approve every draft among `objs` that may be, parents' levels first, in one transaction.
 
