@@ -1,11 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from builderops.health import healthz
-
-admin.site.site_header = "BuilderOps"
-admin.site.site_title = "BuilderOps"
-admin.site.index_title = "Operations"
+from builderops.core.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -15,8 +15,8 @@ from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from builderops.admin import ReviewedRecordAdmin, report_returned_to_draft
-from builderops.admin_links import admin_link, parent_chain
+from builderops.core.admin import ReviewedRecordAdmin, report_returned_to_draft
+from builderops.core.admin_links import admin_link, parent_chain
 from builderops.csvio.admin import CsvImportAdminMixin
 from homes.models import Home, Homeowner
 from homes.search import (
@@ -27,7 +27,6 @@ from homes.search import (
 )
 from homes.services import home_homeowners_changed, homeowner_remove, homeowner_save
 from homes.states import USPS_STATES
-from integrations.builderbacked.admin import SyncStateAdminMixin
 
 HISTORY_SHOWN = 200
 STATE_CHOICES = [("", "---------")] + [
@@ -78,7 +77,8 @@ class HomeownerInline(admin.TabularInline):
 
 
 @admin.register(Home)
-class HomeAdmin(CsvImportAdminMixin, SyncStateAdminMixin, ReviewedRecordAdmin):
+class HomeAdmin(CsvImportAdminMixin, ReviewedRecordAdmin):
+    actions = [*ReviewedRecordAdmin.actions, *CsvImportAdminMixin.actions]
     list_display = (
         "external_id",
         "address_line1",

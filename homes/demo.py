@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from simple_history.utils import bulk_create_with_history
 
-from builderops.review import ReviewState
+from builderops.core.review import ReviewState
 from homes.models import Home, Homeowner, HomeType
 from locations.demo import approved_fields
 from locations.models import Neighborhood

@@ -11,18 +11,16 @@ import re
 
 from django.db.models import Count, Max
 
+from builderops.core.review import ReviewState
 from builderops.csvio.cells import (
     boolean_parse,
     choice_parser,
     date_parse,
-    email_parse,
     external_id_parse,
-    postal_code_parse,
-    state_parse,
     text_parser,
 )
 from builderops.csvio.spec import Column, ImportSpec, ParentInfo, ParentRef, external_id_column
-from builderops.review import ReviewState
+from homes.cells import email_parse, postal_code_parse, state_parse
 from homes.models import Home, Homeowner, HomeType
 from locations.models import Neighborhood
 

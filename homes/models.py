@@ -5,10 +5,10 @@ from django.db import models
 from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
-from builderops.models import TimeStampedModel
-from builderops.review import ReviewableModel
+from builderops.core.models import TimeStampedModel
+from builderops.core.publishing import PublishableModel
+from builderops.core.review import ReviewableModel
 from homes.validators import email_validator, postal_code_validate, state_validate
-from integrations.builderbacked.sync_fields import PublishableModel
 from locations.models import Neighborhood
 from locations.validators import (
     EXTERNAL_ID_REQUIRED,

@@ -8,9 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
 
-from builderops.records import record_approve, record_save
+from builderops.core.records import record_approve, record_save
 from homes.models import Home, Homeowner
-from integrations.builderbacked.sync_fields import sync_mark_homeowners_replace
 
 
 def home_create(*, user, data: dict, homeowners: list[dict] = (), approve: bool = False) -> Home:
@@ -55,6 +54,16 @@ def homeowner_save(*, home: Home, owner: Homeowner, user) -> Homeowner:
     if editing:
         sync_mark_homeowners_replace(home)
     return owner
+
+
+def sync_mark_homeowners_replace(home: Home) -> None:
+    """Note that `home`'s next publish must send its whole homeowner set (PUT replaces it).
+
+    Called when a homeowner is edited or removed: Builder Backed has no per-homeowner update or
+    delete, only a home PUT carrying `homeowners` (builder-backed.md, "Fine points").
+    """
+    Home._base_manager.filter(pk=home.pk).update(sync_homeowners_replace=True)
+    home.sync_homeowners_replace = True
 
 
 def home_homeowners_changed(*, home: Home, user) -> Home:

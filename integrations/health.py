@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import DatabaseError
 
+from integrations.portals.models import PortalConnection
+
 BUILDERBACKED_REQUIRED = (
     "BUILDERBACKED_BASE_URL",
     "BUILDERBACKED_TOKEN_URL",
@@ -13,17 +15,13 @@ BUILDERBACKED_REQUIRED = (
 
 def builderbacked_status() -> dict:
     """Builder Backed is configured when its URL and credentials are all set."""
-    missing = [name for name in BUILDERBACKED_REQUIRED if not getattr(settings, name, "")]
+    missing = [name for name in BUILDERBACKED_REQUIRED if not getattr(settings, name)]
     return {"configured": not missing, "missing": missing}
 
 
 def portal_status(portal: str) -> dict:
     """Say whether a portal is configured: an enabled connection exists and secrets are readable."""
-    # Imported here: model modules import this module (through the Builder Backed client).
-    from integrations.portals.models import PortalConnection
-
-    keys = getattr(settings, "PORTAL_ENCRYPTION_KEYS", None)
-    missing = [] if keys else ["PORTAL_ENCRYPTION_KEYS"]
+    missing = [] if settings.PORTAL_ENCRYPTION_KEYS else ["PORTAL_ENCRYPTION_KEYS"]
     try:
         connected = PortalConnection.objects.filter(portal=portal, enabled=True).exists()
     except DatabaseError:

@@ -13,15 +13,15 @@ from django.db.models.functions import Coalesce
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from builderops.admin import ReviewedRecordAdmin, refusal_reason, report_returned_to_draft
-from builderops.admin_links import admin_changelist_url, children_panel, parent_chain
+from builderops.core.admin import ReviewedRecordAdmin, refusal_reason, report_returned_to_draft
+from builderops.core.admin_links import admin_changelist_url, children_panel, parent_chain
 from builderops.csvio.admin import CsvImportAdminMixin
-from integrations.builderbacked.admin import RegionPullAdminMixin, SyncStateAdminMixin
 from locations.models import Division, MasterCommunity, Neighborhood, Region
+from locations.selectors import REGION_NOT_ACTIVATED, regions_none_active
 from locations.services import location_deactivate, location_reactivate
 
 NO_ACTIVE_REGION = (
-    "Builder Backed has not activated a region for this account yet: divisions can be added "
+    f"{REGION_NOT_ACTIVATED}: divisions can be added "
     "once Builder Backed staff activate one and it is pulled here."
 )
 
@@ -47,8 +47,11 @@ def active_only_when_choosing(request, queryset):
 
 
 @admin.register(Region)
-class RegionAdmin(RegionPullAdminMixin, SimpleHistoryAdmin):
-    """Regions are activated by Builder Backed staff and pulled: nobody edits them here."""
+class RegionAdmin(SimpleHistoryAdmin):
+    """Regions are activated by Builder Backed staff and pulled: nobody edits them here.
+
+    `integrations/builderbacked/admin.py` adds the "Pull regions now" button to this admin.
+    """
 
     list_display = ("name", "remote_id", "builder_id", "active", "division_count", "last_pulled_at")
     list_filter = ("active",)
@@ -66,6 +69,11 @@ class RegionAdmin(RegionPullAdminMixin, SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "GET" and regions_none_active():
+            self.message_user(request, REGION_NOT_ACTIVATED, messages.WARNING)
+        return super().changelist_view(request, extra_context)
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_divisions=child_count(Division, "region"))
 
@@ -82,10 +90,15 @@ class RegionAdmin(RegionPullAdminMixin, SimpleHistoryAdmin):
         return children_panel(obj, "divisions")
 
 
-class LocationAdmin(CsvImportAdminMixin, SyncStateAdminMixin, ReviewedRecordAdmin):
+class LocationAdmin(CsvImportAdminMixin, ReviewedRecordAdmin):
     """What every builder-owned level shares; each level names its parent and children."""
 
-    record_actions = (*ReviewedRecordAdmin.record_actions, "deactivate", "reactivate")
+    actions = [
+        *ReviewedRecordAdmin.actions,
+        "deactivate",
+        "reactivate",
+        *CsvImportAdminMixin.actions,
+    ]
     parent_path: tuple[str, ...] = ()  # e.g. ("division", "region"), nearest first
     children_related_name = ""
     list_display = (
@@ -198,7 +211,7 @@ class DivisionAdmin(LocationAdmin):
         return super().add_view(request, form_url, extra_context)
 
     def warn_without_active_region(self, request) -> None:
-        if not Region.objects.filter(active=True).exists():
+        if regions_none_active():
             self.message_user(request, NO_ACTIVE_REGION, messages.WARNING)
 
 

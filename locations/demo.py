@@ -5,8 +5,8 @@ Region names match the Builder Backed sandbox's default active regions.
 
 from django.utils import timezone
 
-from builderops.review import ReviewState
-from integrations.builderbacked.sync_fields import SyncState
+from builderops.core.publishing import SyncState
+from builderops.core.review import ReviewState
 from locations.models import Division, MasterCommunity, Neighborhood, Region
 
 REGIONS = [(1, "Cincinnati"), (2, "Columbus")]

@@ -5,9 +5,9 @@ after it). Decided here: `active` isn't imported — deactivating has rules of i
 (locations/services.py `location_deactivate`), so it stays an admin action.
 """
 
+from builderops.core.review import ReviewState
 from builderops.csvio.cells import external_id_parse, text_parser
 from builderops.csvio.spec import Column, ImportSpec, ParentInfo, ParentRef, location_columns
-from builderops.review import ReviewState
 from locations.models import Division, MasterCommunity, Neighborhood, Region
 
 

@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from builderops.models import TimeStampedModel
-from builderops.review import ReviewableModel
-from integrations.builderbacked.sync_fields import PublishableModel
+from builderops.core.models import TimeStampedModel
+from builderops.core.publishing import PublishableModel
+from builderops.core.review import ReviewableModel
 from locations.validators import (
     EXTERNAL_ID_REQUIRED,
     NAME_REQUIRED,

@@ -1,13 +1,13 @@
 """Create, update, approve, deactivate and reactivate divisions, master communities, neighborhoods.
 
 Every writer — the admin, the CSV import, management commands — goes through these, so review
-state, history and sync state follow the same rules (builderops/records.py).
+state, history and sync state follow the same rules (builderops/core/records.py).
 """
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from builderops.records import record_approve, record_save
+from builderops.core.records import record_approve, record_save
 from locations.models import Division, LocationModel, MasterCommunity, Neighborhood
 
 CHILDREN = {Division: "master_communities", MasterCommunity: "neighborhoods", Neighborhood: "homes"}

@@ -10,10 +10,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from builderops.review import ReviewState
-from builderops.roles import roles_ensure
+from builderops.core.publishing import SyncState
+from builderops.core.review import ReviewState
+from builderops.core.roles import roles_ensure
 from homes.models import Home, Homeowner, HomeType
-from integrations.builderbacked.sync_fields import SyncState
 from locations.models import Division, MasterCommunity, Neighborhood, Region
 
 PASSWORD = "pw"

@@ -11,7 +11,7 @@ from itertools import islice
 from django.db import connection, transaction
 from django.utils import timezone
 
-from builderops.review import ReviewState
+from builderops.core.review import ReviewState
 from homes.demo import CITIES as DEMO_CITIES
 from homes.demo import FIRST, LAST, SUFFIXES
 from homes.models import Home, Homeowner, HomeType

@@ -3,9 +3,9 @@
 from django.db import connection
 from django.utils import timezone
 
-from builderops.review import ReviewState
+from builderops.core.publishing import SyncState
+from builderops.core.review import ReviewState
 from homes.models import Home, Homeowner
-from integrations.builderbacked.sync_fields import SyncState
 from locations.models import Division, MasterCommunity, Neighborhood, Region
 
 TABLES = (

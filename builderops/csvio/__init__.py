@@ -1,7 +1,7 @@
 """Bulk CSV (and .xlsx) import and export shared by every kind of record.
 
 The flow (issue 6): upload → preview (a dry run: counts, samples, every error) → apply (one
-transaction, bulk writes under the review rules of builderops/records.py) → export round-trips.
+transaction, bulk writes under the review rules of builderops/core/records.py) → export round-trips.
 
 - reader.py      opens a file: format and encoding checks, delimiter sniffing, header mapping,
                  streaming rows (csv, or openpyxl read-only for .xlsx)

@@ -7,11 +7,7 @@ Rules mirror builder-backed.md ("Home — POST body") and homes/validators.py.
 import re
 from datetime import date
 
-from django.core.exceptions import ValidationError
-
 from builderops.csvio.errors import CellError
-from homes.states import STATE_CODE_BY_NAME, USPS_STATES
-from homes.validators import ZIP_RE, email_validator
 
 ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -22,10 +18,6 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_ESCAPED = re.compile(r"^'+[=+\-@\t\r]")
 # Plain addresses (name.part@host.example) that Django's EmailValidator certainly accepts; anything
 # else is checked by that validator itself, which the model uses too.
-PLAIN_EMAIL = re.compile(
-    r"^[A-Za-z0-9_%+\-]+(\.[A-Za-z0-9_%+\-]+)*"
-    r"@([A-Za-z0-9]([A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}\Z"
-)
 
 
 def formula_escape(text: str) -> str:
@@ -61,31 +53,6 @@ def external_id_parse(text: str) -> str:
     if any(ch in text for ch in "\t\r\n"):
         raise CellError("can't contain tabs or line breaks", "Remove them from the external ID")
     return text_parser(100)(text)
-
-
-def state_parse(text: str) -> str:
-    """Accept only an upper-case USPS code (builder-backed.md: "two-letter state code")."""
-    if text in USPS_STATES:
-        return text
-    code = STATE_CODE_BY_NAME.get(text.lower()) or (
-        text.upper() if text.upper() in USPS_STATES else None
-    )
-    if code:
-        raise CellError(f"must be the two-letter code “{code}”", f"Write {code}")
-    raise CellError("is not a USPS state code", "Write the two-letter code, e.g. OH for Ohio")
-
-
-def postal_code_parse(text: str) -> str:
-    """Accept a 5-digit ZIP or ZIP+4; spot a ZIP that lost its leading zero in Excel."""
-    if ZIP_RE.match(text):
-        return text
-    if text.isdigit() and len(text) < 5:
-        padded = text.zfill(5)
-        raise CellError(
-            "is not a 5-digit ZIP code: the spreadsheet probably dropped its leading zeros",
-            f"Write {padded}, and format the column as Text so the zeros stay",
-        )
-    raise CellError("is not a ZIP code", "Write 5 digits (45202) or ZIP+4 (45202-1234)")
 
 
 def choice_parser(choices: tuple[str, ...]):
@@ -136,16 +103,3 @@ def date_parse(text: str) -> date:
         raise CellError(
             "is not a real calendar date", "Check the month and day (YYYY-MM-DD or MM/DD/YYYY)"
         ) from None
-
-
-def email_parse(text: str) -> str:
-    """Accept a valid email address of at most 254 characters."""
-    if len(text) <= 254 and PLAIN_EMAIL.match(text):
-        return text
-    try:
-        email_validator(text)
-    except ValidationError:
-        raise CellError(
-            "is not a valid email address", "Write one address like name@example.com"
-        ) from None
-    return text_parser(254)(text)

@@ -8,6 +8,7 @@ ids go to an on-disk Workspace, so memory holds one chunk, the parents and a few
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from builderops.core.review import user_can_approve
 from builderops.csvio.cells import formula_unescape
 from builderops.csvio.errors import CellError, FileError, RowError
 from builderops.csvio.headers import HeaderMap, headers_map
@@ -16,7 +17,6 @@ from builderops.csvio.reader import table_open
 from builderops.csvio.rows import Row, rows_text
 from builderops.csvio.spec import ImportSpec
 from builderops.csvio.workspace import Workspace
-from builderops.review import user_can_approve
 
 CHUNK_ROWS = 5000
 SHOWN_ERRORS = 1000

@@ -3,10 +3,10 @@
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from builderops.core.review import user_can_approve
 from builderops.csvio.engine import ImportPass, Outcome
 from builderops.csvio.kinds import spec_get
 from builderops.csvio.writer import ChunkWriter
-from builderops.review import user_can_approve
 
 
 class ApplyRefused(Exception):

@@ -1,6 +1,6 @@
 """Write a chunk of classified rows in bulk, under the same rules as an admin save.
 
-The rules are builderops/records.py's `record_save`, applied per record before the bulk write:
+The rules are builderops/core/records.py's `record_save`, applied per record before the bulk write:
 a new record starts as a draft; an edit by someone without the approve permission returns an
 approved record to draft, an approver's edit keeps it approved; "approve on import" approves;
 an approved record becomes due to publish (`sync_mark_due`). History rows are written in bulk
@@ -10,10 +10,10 @@ with django-simple-history's helpers.
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from builderops.core.publishing import sync_enqueue_deferred, sync_mark_due
+from builderops.core.review import ReviewState, review_apply_edit, review_mark_approved
 from builderops.csvio.bulk import records_insert
 from builderops.csvio.rows import Row
-from builderops.review import ReviewState, review_apply_edit, review_mark_approved
-from integrations.builderbacked.sync_fields import sync_enqueue_deferred, sync_mark_due
 
 BATCH = 1000
 REVIEW_FIELDS = ("review_state", "approved_by", "approved_at", "updated_at")

@@ -2,17 +2,18 @@
 failures with their messages, and buttons to retry every failure, publish what is due, and pull
 regions.
 
-It belongs to no model, so it is added to the default admin site without subclassing AdminSite:
-`sync_status_install` wraps the site's `get_urls` (one more URL, behind `admin_view`) and
-`get_app_list` (a "Builder Backed > Sync status" entry on the index and in the sidebar).
+It belongs to no model: `integrations/builderbacked/admin.py` registers it on the admin site
+(`BuilderOpsAdminSite.register_page`), which adds its URLs and its index entry.
 """
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 
+from builderops.core.publishing import SyncState
+from builderops.core.sites import AdminPage
 from integrations.builderbacked.selectors import (
     age_text,
     sync_oldest_due_age,
@@ -26,36 +27,26 @@ from integrations.builderbacked.sync.regions import (
     regions_pull_now,
 )
 from integrations.builderbacked.sync.registry import KINDS
-from integrations.builderbacked.sync_fields import SyncState
 from integrations.errors import ApiError
 
 URL_NAME = "builderbacked_sync"
 
 
-def sync_status_install(site) -> None:
-    """Add the Sync status page and its index entry to `site` (once)."""
-    if getattr(site, "_builderbacked_sync", False):
-        return
-    site._builderbacked_sync = True
-    original_urls, original_apps = site.get_urls, site.get_app_list
-
-    def get_urls():
-        views = [
+def sync_status_page() -> AdminPage:
+    """Describe the Sync status page and its buttons for `BuilderOpsAdminSite.register_page`."""
+    return AdminPage(
+        app_label="builderbacked",
+        app_name="Builder Backed",
+        name="Sync status",
+        url_name=URL_NAME,
+        views=(
             ("builderbacked/sync/", sync_status_view, URL_NAME),
             ("builderbacked/sync/retry-failed/", retry_failed_view, f"{URL_NAME}_retry"),
             ("builderbacked/sync/publish-due/", publish_due_view, f"{URL_NAME}_publish"),
             ("builderbacked/sync/pull-regions/", pull_regions_view, f"{URL_NAME}_pull"),
-        ]
-        mine = [path(route, site.admin_view(_on(site, view)), name=n) for route, view, n in views]
-        return [*mine, *original_urls()]
-
-    def get_app_list(request, app_label=None):
-        app_list = original_apps(request, app_label)
-        if app_label is None and labels_allowed(request.user, "view"):
-            app_list.append(_index_entry())
-        return app_list
-
-    site.get_urls, site.get_app_list = get_urls, get_app_list
+        ),
+        allowed=lambda user: bool(labels_allowed(user, "view")),
+    )
 
 
 def labels_allowed(user, action: str) -> list[str]:
@@ -68,14 +59,14 @@ def labels_allowed(user, action: str) -> list[str]:
     return allowed
 
 
-def sync_status_view(site, request):
+def sync_status_view(request):
     """Show the sync's figures (GET only)."""
     labels = labels_allowed(request.user, "view")
     if not labels:
         raise PermissionDenied
     statuses = sync_status(labels)
     context = {
-        **site.each_context(request),
+        **admin.site.each_context(request),
         "title": "Builder Backed sync status",
         "states": SyncState.choices,
         "rows": [_status_row(status) for status in statuses],
@@ -87,7 +78,7 @@ def sync_status_view(site, request):
     return TemplateResponse(request, "admin/builderbacked/sync_status.html", context)
 
 
-def retry_failed_view(site, request):
+def retry_failed_view(request):
     """Queue every failed record of the models the user may change."""
     labels = _post_labels(request)
     marked, _ = sync_retry_all_failed(labels)
@@ -96,7 +87,7 @@ def retry_failed_view(site, request):
     return _back()
 
 
-def publish_due_view(site, request):
+def publish_due_view(request):
     """Queue the due records of one model (or all the user may change) now."""
     labels = _post_labels(request)
     wanted = request.POST.get("model")
@@ -109,7 +100,7 @@ def publish_due_view(site, request):
     return _back()
 
 
-def pull_regions_view(site, request):
+def pull_regions_view(request):
     """Pull regions from Builder Backed now."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -134,14 +125,6 @@ def regions_pull_report(request, report) -> None:
     )
     if not counts["active"]:
         report(request, NO_ACTIVE_REGION, messages.WARNING)
-
-
-def _on(site, view):
-    def bound(request):
-        return view(site, request)
-
-    bound.__name__ = view.__name__
-    return bound
 
 
 def _post_labels(request) -> list[str]:
@@ -182,22 +165,3 @@ def _failure_row(failure) -> dict:
     opts = KINDS[failure.label].model._meta
     url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[failure.pk])
     return {"failure": failure, "url": url, "model": opts.verbose_name}
-
-
-def _index_entry() -> dict:
-    url = reverse(f"admin:{URL_NAME}")
-    model = {
-        "name": "Sync status",
-        "object_name": "SyncStatus",
-        "admin_url": url,
-        "add_url": None,
-        "view_only": True,
-        "perms": {"view": True},
-    }
-    return {
-        "name": "Builder Backed",
-        "app_label": "builderbacked",
-        "app_url": url,
-        "has_module_perms": True,
-        "models": [model],
-    }

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Min
 from django.utils import timezone
 
+from builderops.core.publishing import DUE_STATES, SyncState
 from integrations.builderbacked.sync.registry import KINDS
-from integrations.builderbacked.sync_fields import DUE_STATES, SyncState
 
 
 @dataclass(frozen=True)

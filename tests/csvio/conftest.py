@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from builderops.review import ReviewState
-from builderops.roles import roles_ensure
+from builderops.core.review import ReviewState
+from builderops.core.roles import roles_ensure
 from homes.models import Home, Homeowner
 from locations.models import Division, MasterCommunity, Neighborhood, Region
 

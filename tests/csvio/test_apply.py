@@ -3,10 +3,10 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from builderops.core.publishing import SyncState
+from builderops.core.review import ReviewState
 from builderops.csvio.services import import_file_apply, import_file_preview
-from builderops.review import ReviewState
 from homes.models import Home, Homeowner
-from integrations.builderbacked.sync_fields import SyncState
 from tests.csvio.conftest import HOME_HEADER
 
 ROW = (

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.messages import get_messages
 
-from builderops.review import ReviewState
+from builderops.core.review import ReviewState
 from homes.models import Home, Homeowner
 from tests.factories import HomeFactory, HomeownerFactory, chain, user_in_role
 

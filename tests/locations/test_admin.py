@@ -6,7 +6,7 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.messages import get_messages
 
-from builderops.review import ReviewState
+from builderops.core.review import ReviewState
 from locations.models import Division, Neighborhood
 from tests.factories import (
     DivisionFactory,

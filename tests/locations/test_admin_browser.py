@@ -9,8 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from builderops.review import ReviewState
-from builderops.roles import roles_ensure
+from builderops.core.review import ReviewState
+from builderops.core.roles import roles_ensure
 from homes.models import Home, Homeowner
 from locations.models import Division, MasterCommunity, Neighborhood
 from tests.factories import HomeFactory, RegionFactory, chain, user_in_role

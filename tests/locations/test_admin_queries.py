@@ -2,7 +2,7 @@
 
 import pytest
 
-from builderops.review import ReviewState
+from builderops.core.review import ReviewState
 from locations.models import Division, MasterCommunity, Neighborhood
 from tests.factories import (
     DivisionFactory,

@@ -16,9 +16,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from builderops.core.publishing import DUE_STATES
 from integrations.builderbacked.sync.lease import lease_free
 from integrations.builderbacked.sync.registry import KINDS, Kind, kind_children
-from integrations.builderbacked.sync_fields import DUE_STATES
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ def chunks(items: list, size: int):
 
 
 def batch_size() -> int:
-    return int(getattr(settings, "BUILDERBACKED_PUBLISH_BATCH_SIZE", 100))
+    return settings.BUILDERBACKED_PUBLISH_BATCH_SIZE
 
 
 def record_enqueue(label: str, pk: int, countdown: float = 0) -> None:
@@ -44,6 +44,16 @@ def record_enqueue(label: str, pk: int, countdown: float = 0) -> None:
         publish_record.apply_async((label, pk), countdown=countdown or None)
     except Exception:
         logger.warning("could not queue the publish of %s %s", label, pk, exc_info=True)
+
+
+def on_record_due(sender, pk, **kwargs) -> None:
+    """Queue a publish of the record the domain just made due (builderops.core.publishing)."""
+    record_enqueue(sender._meta.label, pk)
+
+
+def on_records_due(sender, **kwargs) -> None:
+    """Queue one bulk pass after the domain made many records due at once."""
+    sync_enqueue_due_soon()
 
 
 def record_nudge(label: str, pk: int) -> bool:

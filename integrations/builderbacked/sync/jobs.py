@@ -17,6 +17,7 @@ from enum import StrEnum
 
 from django.db.models import Prefetch
 
+from builderops.core.publishing import DUE_STATES, SyncState
 from homes.models import Homeowner
 from integrations.builderbacked.payloads import (
     homeowner_body,
@@ -26,7 +27,6 @@ from integrations.builderbacked.payloads import (
 )
 from integrations.builderbacked.references import Level
 from integrations.builderbacked.sync.registry import Kind
-from integrations.builderbacked.sync_fields import DUE_STATES, SyncState
 
 
 class Action(StrEnum):

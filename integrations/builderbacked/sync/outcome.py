@@ -20,13 +20,13 @@ from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from builderops.core.publishing import SyncState
 from homes.models import Homeowner
 from integrations.builderbacked.references import missing_reference
 from integrations.builderbacked.sync.enqueue import record_enqueue, record_nudge
 from integrations.builderbacked.sync.jobs import Action, Job
 from integrations.builderbacked.sync.lease import LEASE_CLEARED
 from integrations.builderbacked.sync.send import Result
-from integrations.builderbacked.sync_fields import SyncState
 from integrations.errors import ApiError, Unauthorized
 
 logger = logging.getLogger(__name__)

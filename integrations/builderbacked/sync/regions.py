@@ -2,7 +2,7 @@
 
 builder-backed.md, "Hierarchy": regions are activated on Builder Backed's side, never created by
 the builder; names match exactly and case-sensitively. A region no longer listed is marked
-inactive here (divisions can't be approved under it: builderops/review.py).
+inactive here (divisions can't be approved under it: builderops/core/review.py).
 """
 
 from django.db import transaction
@@ -10,8 +10,10 @@ from django.utils import timezone
 
 from integrations.builderbacked.client import BuilderBackedClient
 from locations.models import Region
+from locations.selectors import REGION_NOT_ACTIVATED as NO_ACTIVE_REGION
+from locations.selectors import regions_none_active
 
-NO_ACTIVE_REGION = "Builder Backed has not activated a region for this account yet"
+__all__ = ["NO_ACTIVE_REGION", "regions_none_active", "regions_pull", "regions_pull_now"]
 
 
 def regions_pull(*, client: BuilderBackedClient) -> dict[str, int]:
@@ -45,11 +47,6 @@ def region_upsert(row: dict, now) -> str:
     region.last_pulled_at = now
     region.save()
     return "created" if created else "updated"
-
-
-def regions_none_active() -> bool:
-    """Say whether no region is active here (the admin and commands then say so plainly)."""
-    return not Region.objects.filter(active=True).exists()
 
 
 def regions_pull_now() -> dict[str, int]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 
-from builderops.records import HIERARCHY_ORDER
+from builderops.core.records import HIERARCHY_ORDER
 from integrations.builderbacked.references import Level
 
 
@@ -41,7 +41,7 @@ KINDS = {
     ),
     "homes.Home": Kind("homes.Home", Level.HOME, "neighborhood", Level.NEIGHBORHOOD),
 }
-assert tuple(KINDS) == HIERARCHY_ORDER, "parents first, as builderops.records orders them"
+assert tuple(KINDS) == HIERARCHY_ORDER, "parents first, as builderops.core.records orders them"
 
 
 def kind_for(label_or_model) -> Kind:

@@ -11,6 +11,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from builderops.core.publishing import SyncState
 from integrations.builderbacked.selectors import sync_status
 from integrations.builderbacked.sync.actions import (
     sync_publish_due_now,
@@ -18,7 +19,6 @@ from integrations.builderbacked.sync.actions import (
     sync_retry_all_failed,
 )
 from integrations.builderbacked.sync.registry import kind_lookup
-from integrations.builderbacked.sync_fields import SyncState
 from integrations.management.commands.bb_status import status_table
 
 

@@ -2,13 +2,13 @@
 
 from django.core.management.base import BaseCommand
 
+from builderops.core.publishing import SyncState
 from integrations.builderbacked.selectors import (
     age_text,
     sync_oldest_due_age,
     sync_recent_failures,
     sync_status,
 )
-from integrations.builderbacked.sync_fields import SyncState
 
 
 def status_table(statuses) -> list[str]:

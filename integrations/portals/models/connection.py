@@ -10,7 +10,7 @@ import uuid
 from django.core.validators import MinValueValidator
 from django.db import models
 
-from builderops.models import TimeStampedModel
+from builderops.core.models import TimeStampedModel
 from integrations.portals.crypto import secret_decrypt, secret_encrypt
 
 

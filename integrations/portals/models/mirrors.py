@@ -7,7 +7,7 @@ incremental pulls"). Money is `Decimal` with two places.
 
 from django.db import models
 
-from builderops.models import TimeStampedModel
+from builderops.core.models import TimeStampedModel
 from homes.models import Home
 from integrations.portals.models.connection import PortalConnection
 

@@ -145,8 +145,8 @@ def build_home(user, neighborhood, external_id: str = "H_1", owners: int = 1, ap
 
 def mark_published(*objs, remote_id: int = 500) -> None:
     """Pretend each record was published with its current payload (no request made)."""
+    from builderops.core.publishing import SyncState
     from integrations.builderbacked.payloads import payload_hash, record_body
-    from integrations.builderbacked.sync_fields import SyncState
 
     for offset, obj in enumerate(objs):
         obj.refresh_from_db()

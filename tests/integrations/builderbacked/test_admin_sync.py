@@ -6,8 +6,9 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
+from builderops.core.publishing import SyncState
 from homes.models import Home
-from integrations.builderbacked.sync_fields import SyncState
+from integrations.builderbacked.sync.enqueue import sync_enqueue_due
 from locations.models import Division, Region
 from tests.factories import PASSWORD, superuser, user_in_role
 
@@ -83,9 +84,20 @@ class TestActions:
             follow=True,
         )
 
-    def test_publish_now_queues_approved_records_and_refuses_drafts(self, client, world, queued):
-        response = self.act(client, "publish_now", [world["ok"], world["draft"]])
+    def act_and_commit(self, capture, client, action: str, objs):
+        """Run the action and its on-commit reactions (the domain's signal → the bulk pass)."""
+        with capture(execute=True):
+            return self.act(client, action, objs)
 
+    def test_publish_now_queues_approved_records_and_refuses_drafts(
+        self, client, world, queued, django_capture_on_commit_callbacks
+    ):
+        response = self.act_and_commit(
+            django_capture_on_commit_callbacks, client, "publish_now", [world["ok"], world["draft"]]
+        )
+
+        assert queued.due == 1  # the domain marked it due; integrations asked for a bulk pass
+        sync_enqueue_due()
         assert queued.batches == [("homes.Home", [world["ok"].pk])]
         shown = messages_of(response)
         assert "Queued 1 home for publishing to Builder Backed." in shown
@@ -104,10 +116,17 @@ class TestActions:
         assert "H_D10" not in warning
         assert warning.endswith("and 2 more.")
         assert queued.batches == []
+        assert queued.due == 0
 
-    def test_retry_failed_queues_only_the_failed(self, client, world, queued):
-        response = self.act(client, "retry_failed", [world["ok"], world["bad"]])
+    def test_retry_failed_queues_only_the_failed(
+        self, client, world, queued, django_capture_on_commit_callbacks
+    ):
+        response = self.act_and_commit(
+            django_capture_on_commit_callbacks, client, "retry_failed", [world["ok"], world["bad"]]
+        )
 
+        assert queued.due == 1
+        sync_enqueue_due()
         assert queued.batches == [("homes.Home", [world["bad"].pk])]
         world["bad"].refresh_from_db()
         assert world["bad"].sync_state == SyncState.PENDING

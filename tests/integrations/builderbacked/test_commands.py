@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from integrations.builderbacked.sync_fields import SyncState
+from builderops.core.publishing import SyncState
 from locations.models import Division, Region
 
 from .sync_support import (

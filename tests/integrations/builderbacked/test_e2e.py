@@ -11,9 +11,9 @@ import time
 import httpx
 import pytest
 
+from builderops.core.publishing import DUE_STATES, SyncState, sync_enqueue_deferred
 from homes.models import Home, Homeowner
 from homes.services import home_update, homeowner_add, homeowner_remove
-from integrations.builderbacked.sync_fields import DUE_STATES, SyncState, sync_enqueue_deferred
 from locations.models import Division, MasterCommunity, Neighborhood
 from locations.services import location_deactivate, location_update
 from tests.factories import superuser

@@ -8,12 +8,12 @@ import json
 import pytest
 from django.utils import timezone
 
+from builderops.core.publishing import SyncState
 from homes.models import Homeowner
 from homes.services import home_update, homeowner_add, homeowner_remove
 from integrations.builderbacked.sync.lease import leases_claim
 from integrations.builderbacked.sync.outcome import MAX_ATTEMPTS, Outcome
 from integrations.builderbacked.sync.publish import record_publish, records_publish
-from integrations.builderbacked.sync_fields import SyncState
 from locations.services import location_deactivate, location_update
 from tests.integrations.http_fakes import reply
 

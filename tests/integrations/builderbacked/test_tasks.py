@@ -8,11 +8,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from builderops.celery import app
-from builderops.records import record_approve
+from builderops.core.publishing import SyncState, sync_enqueue_deferred
+from builderops.core.records import record_approve
 from integrations.builderbacked import tasks
 from integrations.builderbacked.sync.enqueue import sync_enqueue_due
 from integrations.builderbacked.sync.lease import leases_claim
-from integrations.builderbacked.sync_fields import SyncState, sync_enqueue_deferred
 from locations.models import Division, MasterCommunity, Region
 from locations.services import division_create
 from tests.integrations.http_fakes import reply

@@ -2,7 +2,12 @@
 
 200 when the database and the broker both answer, 503 otherwise. Never reports a secret: each
 external system says only whether it is configured and which settings are missing.
+
+Other apps add their own sections with `health_section_register` (integrations does, in its
+`AppConfig.ready`, for the external systems), so this module imports none of them.
 """
+
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import connection
@@ -11,7 +16,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu import Connection
 
-from integrations.health import external_systems_status
+HEALTH_SECTIONS: dict[str, Callable[[], dict]] = {}
+
+
+def health_section_register(name: str, report: Callable[[], dict]) -> None:
+    """Add `report()`'s answer to /healthz under `name` (informational: it never fails it)."""
+    HEALTH_SECTIONS[name] = report
 
 
 def database_check() -> dict:
@@ -52,6 +62,6 @@ def healthz(request):
         "status": "ok" if healthy else "unavailable",
         "database": database,
         "broker": broker,
-        "external_systems": external_systems_status(),
+        **{name: report() for name, report in HEALTH_SECTIONS.items()},
     }
     return JsonResponse(body, status=200 if healthy else 503)

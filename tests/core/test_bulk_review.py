@@ -10,10 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.utils import timezone
 
-from builderops.records import records_approve_bulk, records_return_to_draft_bulk
-from builderops.review import ReviewState
+from builderops.core.publishing import SyncState
+from builderops.core.records import records_approve_bulk, records_return_to_draft_bulk
+from builderops.core.review import ReviewState
 from homes.models import Home
-from integrations.builderbacked.sync_fields import SyncState
 from tests.factories import HomeFactory, NeighborhoodFactory, chain, user_in_role
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,3 @@ def ping(payload: str = "pong") -> dict:
     import os
 
     return {"payload": payload, "worker_pid": os.getpid()}
-
-
-# The CSV import's tasks live with its engine; importing them here registers them with workers.
-from builderops.csvio.tasks import import_apply_task, import_preview_task  # noqa: E402, F401

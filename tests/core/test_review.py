@@ -8,10 +8,10 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 
-from builderops.records import record_approve, records_approve_bulk
-from builderops.review import ReviewState
+from builderops.core.publishing import SyncState
+from builderops.core.records import record_approve, records_approve_bulk
+from builderops.core.review import ReviewState
 from homes.models import Home
-from integrations.builderbacked.sync_fields import SyncState
 from locations.models import Division, MasterCommunity, Neighborhood
 from locations.services import location_update
 from tests.factories import (

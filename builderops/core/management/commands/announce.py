@@ -10,7 +10,7 @@ import urllib.request
 
 from django.core.management.base import BaseCommand
 
-from builderops.management.commands.bootstrap import (
+from builderops.core.management.commands.bootstrap import (
     ADMIN_USERNAME,
     admin_password_file,
     login_banner,

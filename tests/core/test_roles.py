@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 
-from builderops.review import ReviewState
+from builderops.core.review import ReviewState
 from homes.models import Home
 from locations.models import Division, MasterCommunity, Neighborhood
 from tests.factories import (

@@ -1,8 +1,10 @@
 """Sync state every publishable record carries, and the one rule that makes a record due.
 
-Builder Backed sync (integrations/builderbacked/sync) reads and writes these fields; the services
-that change a record call `sync_mark_due` inside their own transaction, so a crash between the
-save and the enqueue loses nothing: the periodic sweeper finds every due record.
+Being due for publishing is a fact of the domain: the services that change a record call
+`sync_mark_due` inside their own transaction. When that transaction commits, the signals below
+say so; `integrations` connects the reaction (queueing a publish) in its `AppConfig.ready`, so
+no domain module imports an HTTP client. A crash between the save and the reaction loses
+nothing: the periodic sweeper finds every due record.
 
 Writers save whole rows, so before a save `sync_fields_refresh` re-reads the fields the worker
 writes (remote id, hash, lease, …) under a row lock: a writer holding a stale copy never undoes
@@ -14,7 +16,12 @@ import contextvars
 import logging
 
 from django.db import models, transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
+from django.dispatch import Signal
 from django.utils import timezone
+
+from builderops.core.review import ReviewState
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +35,12 @@ class SyncState(models.TextChoices):
 
 
 DUE_STATES = (SyncState.PENDING, SyncState.RETRYING)
+
+# Sent after the transaction that made records due commits (never inside it).
+# record_due: one record, `sender` its model, `pk` its id — publish it now.
+# records_due: many records (`sender` None) — run one bulk pass over everything due.
+record_due = Signal()
+records_due = Signal()
 
 
 class PublishableModel(models.Model):
@@ -146,22 +159,41 @@ def sync_mark_due(obj: PublishableModel, *, refresh: bool = True) -> None:
 
 
 def _enqueue_record(obj: PublishableModel) -> None:
-    from integrations.builderbacked.sync.enqueue import record_enqueue
-
-    record_enqueue(obj._meta.label, obj.pk)
+    record_due.send_robust(sender=type(obj), pk=obj.pk)
 
 
 def _enqueue_due() -> None:
-    from integrations.builderbacked.sync.enqueue import sync_enqueue_due_soon
-
-    sync_enqueue_due_soon()
+    records_due.send_robust(sender=None)
 
 
-def sync_mark_homeowners_replace(home) -> None:
-    """Note that `home`'s next publish must send its whole homeowner set (PUT replaces it).
+def records_mark_due(rows, *, force: bool = False) -> int:
+    """Make the approved records of `rows` due now, in one UPDATE; return how many.
 
-    Called when a homeowner is edited or removed: Builder Backed has no per-homeowner update or
-    delete, only a home PUT carrying `homeowners` (builder-backed.md, "Fine points").
+    `force` also forgets their payload hash, so even an unchanged record is sent again. Marking
+    does not bump `sync_version`. One bulk publish pass is asked for when the transaction commits.
     """
-    type(home)._base_manager.filter(pk=home.pk).update(sync_homeowners_replace=True)
-    home.sync_homeowners_replace = True
+    fields = {
+        "sync_state": SyncState.PENDING,
+        "sync_due_since": Coalesce(F("sync_due_since"), timezone.now()),
+        "sync_attempts": 0,
+        "sync_retry_at": None,
+        "sync_enqueued_at": None,
+    }
+    if force:
+        fields["sync_payload_hash"] = ""
+    marked = rows.filter(review_state=ReviewState.APPROVED).update(**fields)
+    if marked:
+        transaction.on_commit(_enqueue_due, robust=True)
+    return marked
+
+
+def records_publish_now(queryset, *, drafts_listed: int = 10) -> tuple[int, int, list]:
+    """Make the approved records of `queryset` due now; return (marked, drafts, a few drafts)."""
+    drafts = queryset.exclude(review_state=ReviewState.APPROVED)
+    marked = records_mark_due(queryset._chain())
+    return marked, drafts.count(), list(drafts[:drafts_listed])
+
+
+def records_retry_failed(queryset) -> int:
+    """Make the failed records of `queryset` due again; return how many."""
+    return records_mark_due(queryset.filter(sync_state=SyncState.FAILED))

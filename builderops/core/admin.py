@@ -2,7 +2,8 @@
 
 `ReviewedRecordAdmin` is the base of the Division, Master Community, Neighborhood and Home
 admins; put mixins (sync, CSV upload) before it in the bases. Every write goes through the
-services (builderops/records.py), so the review rules of builderops/review.py hold here too:
+services (builderops/core/records.py), so the review rules of builderops/core/review.py hold
+here too:
 
 - An edit by someone without the approve permission returns an approved record to draft; the
   admin says so. An approver's edit keeps it approved.
@@ -16,25 +17,43 @@ services (builderops/records.py), so the review rules of builderops/review.py ho
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.options import IS_POPUP_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.defaultfilters import truncatechars
 from django.template.response import TemplateResponse
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from builderops.admin_links import admin_link
-from builderops.records import (
+from builderops.core.admin_links import admin_link
+from builderops.core.publishing import SyncState, records_publish_now, records_retry_failed
+from builderops.core.records import (
     hierarchy_depth,
     record_approve,
     record_save,
     records_approve_bulk,
     records_return_to_draft_bulk,
 )
-from builderops.review import review_check_can_approve, user_can_approve
+from builderops.core.review import review_check_can_approve, user_can_approve
 
 RETURNED_TO_DRAFT = (
     "“{obj}” was approved, so your change is saved as a draft: it waits for an approver, and "
     "Builder Backed keeps the last approved version until then."
 )
+BADGE_COLOURS = {
+    SyncState.NOT_PUBLISHED: "#6b7280",
+    SyncState.PENDING: "#2563eb",
+    SyncState.PUBLISHED: "#15803d",
+    SyncState.FAILED: "#b91c1c",
+    SyncState.RETRYING: "#b45309",
+}
+SYNC_READONLY_FIELDS = (
+    "sync_badge",
+    "sync_last_attempt_at",
+    "sync_last_success_at",
+    "sync_last_error",
+    "remote_id",
+)
+ERROR_SHOWN = (SyncState.PENDING, SyncState.FAILED, SyncState.RETRYING)
+DRAFTS_LISTED = 10
 REFUSALS_LISTED = 10
 CONFIRMATION_LISTED = 100  # per list on the confirmation page; the counts cover them all
 
@@ -77,13 +96,14 @@ def confirmation_lists(*, ready, refused, already, counts) -> dict:
 
 
 class ReviewedRecordAdmin(SimpleHistoryAdmin):
-    """Approve, return to draft, save through the services, guard deletes, show history."""
+    """Approve, return to draft, save through the services, guard deletes, show history, and
+    show Builder Backed sync state (badge column, filter, panel; Publish now, Retry failed)."""
 
-    # Merged into get_actions, so a mixin that sets `actions` keeps these too.
-    record_actions = ("approve_selected", "return_to_draft")
+    actions = ["approve_selected", "return_to_draft", "publish_now", "retry_failed"]
     review_parent_field = ""  # the ForeignKey review_parent() follows; loaded with the actions
     review_fieldset = ("Review", {"fields": ("review_state", "approved_by", "approved_at")})
     record_fieldset = ("Record", {"fields": ("created_at", "updated_at"), "classes": ["collapse"]})
+    sync_fieldset = ("Builder Backed sync", {"fields": SYNC_READONLY_FIELDS})
     change_form_template = "admin/builderops/reviewed_change_form.html"
     approve_confirmation_template = "admin/builderops/approve_selected_confirmation.html"
     show_full_result_count = False
@@ -103,25 +123,15 @@ class ReviewedRecordAdmin(SimpleHistoryAdmin):
         return True
 
     def get_readonly_fields(self, request, obj=None):
-        sync_fields = getattr(self, "sync_fieldset", (None, {"fields": ()}))[1]["fields"]
         fields = [
             *super().get_readonly_fields(request, obj),
             *self.review_fieldset[1]["fields"],
             *self.record_fieldset[1]["fields"],
-            *sync_fields,
+            *self.sync_fieldset[1]["fields"],
         ]
         if obj is not None and obj.is_published:
             fields.append("external_id")  # Builder Backed knows the record by it
         return fields
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if self.actions is None or IS_POPUP_VAR in request.GET:  # actions disabled here
-            return actions
-        missing = [self.get_action(name) for name in self.record_actions if name not in actions]
-        allowed = self._filter_actions_by_permissions(request, [a for a in missing if a])
-        actions.update({name: (func, name, desc) for func, name, desc in allowed})
-        return actions
 
     # --- writes, all through the services ------------------------------------------------------
     def save_model(self, request, obj, form, change):
@@ -222,6 +232,59 @@ class ReviewedRecordAdmin(SimpleHistoryAdmin):
     def noun(self, count: int) -> str:
         opts = self.opts
         return str(opts.verbose_name if count == 1 else opts.verbose_name_plural)
+
+    # --- Builder Backed sync state -------------------------------------------------------------
+    @admin.display(description="sync", ordering="sync_state")
+    def sync_badge(self, obj):
+        state = SyncState(obj.sync_state)
+        badge = format_html(
+            '<span class="sync-badge sync-{}" title="{}" style="color:#fff;background:{};'
+            'padding:1px 6px;border-radius:8px;white-space:nowrap">{}</span>',
+            state.value,
+            obj.sync_last_error or state.label,
+            BADGE_COLOURS[state],
+            state.label,
+        )
+        if state not in ERROR_SHOWN or not obj.sync_last_error:
+            return badge
+        return format_html(
+            '{}<div class="sync-error" title="{}" style="font-size:11px;color:#6b7280">{}</div>',
+            badge,
+            obj.sync_last_error,
+            truncatechars(obj.sync_last_error, 90),
+        )
+
+    def get_list_filter(self, request):
+        filters = list(super().get_list_filter(request))
+        return filters if "sync_state" in filters else [*filters, "sync_state"]
+
+    @admin.action(
+        permissions=["change"], description="Publish selected %(verbose_name_plural)s now"
+    )
+    def publish_now(self, request, queryset):
+        queued, refused, drafts = records_publish_now(queryset, drafts_listed=DRAFTS_LISTED)
+        self.message_user(
+            request,
+            f"Queued {queued} {self.noun(queued)} for publishing to Builder Backed.",
+            messages.SUCCESS,
+        )
+        if refused:
+            listed = ", ".join(f"“{obj}”" for obj in drafts)
+            more = f" and {refused - len(drafts)} more" if refused > len(drafts) else ""
+            self.message_user(
+                request,
+                f"Not queued — only approved records are published, approve these first: "
+                f"{listed}{more}.",
+                messages.WARNING,
+            )
+
+    @admin.action(permissions=["change"], description="Retry failed %(verbose_name_plural)s")
+    def retry_failed(self, request, queryset):
+        count = records_retry_failed(queryset)
+        level = messages.SUCCESS if count else messages.INFO
+        self.message_user(
+            request, f"Queued {count} failed {self.noun(count)} for another try.", level
+        )
 
     # --- the change page ----------------------------------------------------------------------
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):

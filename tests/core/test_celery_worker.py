@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from builderops.tasks import ping
+from builderops.core.tasks import ping
 
 
 @pytest.mark.worker

@@ -1,8 +1,8 @@
 """Save, approve and return-to-draft any reviewed, publishable record — the rules in one place.
 
 Locations and homes services call these so the admin, the CSV import and the commands apply the
-same review rules (builderops/review.py), history and sync state
-(integrations/builderbacked/sync_fields.py) in one transaction.
+same review rules (builderops/core/review.py), history and sync state
+(builderops/core/publishing.py) in one transaction.
 
 The bulk services (`records_approve_bulk`, `records_return_to_draft_bulk`) apply the same rules
 to thousands of records at a cost that doesn't grow with them: per level and batch, one locked
@@ -19,19 +19,19 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from builderops.review import (
+from builderops.core.publishing import (
+    SYNC_DUE_FIELDS,
+    sync_enqueue_deferred,
+    sync_fields_refresh,
+    sync_mark_due,
+)
+from builderops.core.review import (
     ReviewState,
     review_apply_edit,
     review_check_can_approve,
     review_check_parent,
     review_check_permission,
     review_mark_approved,
-)
-from integrations.builderbacked.sync_fields import (
-    SYNC_DUE_FIELDS,
-    sync_enqueue_deferred,
-    sync_fields_refresh,
-    sync_mark_due,
 )
 
 BULK_BATCH = 1000

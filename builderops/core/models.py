@@ -24,7 +24,3 @@ class TimeStampedModel(StrippedTextModel):
 
     class Meta:
         abstract = True
-
-
-# Models of sub-packages of the builderops app, so Django registers them under "builderops".
-from builderops.csvio.models import ImportJob  # noqa: E402, F401

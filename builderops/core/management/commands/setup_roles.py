@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from builderops.roles import roles_ensure
+from builderops.core.roles import roles_ensure
 
 
 class Command(BaseCommand):
