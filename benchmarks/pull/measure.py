@@ -4,15 +4,10 @@ import time
 
 import httpx
 
-from integrations.portals.models import (
-    ChangeOrder,
-    PortalConnection,
-    Project,
-    PurchaseOrder,
-    ScheduleTask,
-    Selection,
-)
-from integrations.portals.pull import portal_pull
+from integrations.portals.models.connection import PortalConnection
+from integrations.portals.models.mirrors import Project, ScheduleTask, Selection
+from integrations.portals.models.orders import ChangeOrder, PurchaseOrder
+from integrations.portals.pull.run import portal_pull
 
 MODELS = {
     "projects": Project,

@@ -13,14 +13,9 @@ import hashlib
 import json
 
 from homes.models import Home, Homeowner
-from locations.models import Division, LocationModel, MasterCommunity, Neighborhood
+from locations.hierarchy import parent_reference
+from locations.models import LocationModel
 
-# Each level names its parent in its own field (builder-backed.md, "Hierarchy").
-LOCATION_PARENT_KEYS = {
-    Division: ("regionName", lambda obj: obj.region.name),
-    MasterCommunity: ("divisionExternalId", lambda obj: obj.division.external_id),
-    Neighborhood: ("masterCommunityExternalId", lambda obj: obj.master_community.external_id),
-}
 HOME_OPTIONAL_FIELDS = (
     ("addressLine2", "address_line2"),
     ("jobId", "job_id"),
@@ -38,8 +33,9 @@ HOMEOWNER_FIELDS = (
 
 def location_body(obj: LocationModel) -> dict:
     """Return a division's, master community's or neighborhood's PUT body."""
-    parent_key, parent_value = LOCATION_PARENT_KEYS[type(obj)]
-    body = {"externalId": obj.external_id, "name": obj.name, parent_key: parent_value(obj)}
+    # Each level names its parent in its own field (builder-backed.md, "Hierarchy").
+    parent_key, parent_value = parent_reference(obj)
+    body = {"externalId": obj.external_id, "name": obj.name, parent_key: parent_value}
     _put_optional(body, "displayName", obj.display_name)
     _put_optional(body, "abbreviatedName", obj.abbreviated_name)
     body["active"] = obj.active
@@ -55,9 +51,10 @@ def home_body(home: Home) -> dict:
         "state": home.state,
         "postalCode": home.postal_code,
         "type": home.home_type,
-        "neighborhoodExternalId": home.neighborhood.external_id,
         "marketHome": bool(home.market_home),
     }
+    parent_key, parent_value = parent_reference(home)  # neighborhoodExternalId
+    body[parent_key] = parent_value
     for key, attribute in HOME_OPTIONAL_FIELDS:
         _put_optional(body, key, getattr(home, attribute))
     for key, attribute in (

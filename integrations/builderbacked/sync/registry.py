@@ -1,15 +1,16 @@
 """Name the publishable models top to bottom, and the parent each one must wait for.
 
+Read from locations/hierarchy.py on every use, so a level added there is published too.
 builder-backed.md, "Hierarchy": a division names its region (pulled, never published by us); every
 other level names a parent we publish first.
 """
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from django.apps import apps
 
-from builderops.core.records import HIERARCHY_ORDER
-from integrations.builderbacked.references import Level
+from locations.hierarchy import Level, level_above, level_below, level_for, levels_published
 
 
 @dataclass(frozen=True)
@@ -17,49 +18,51 @@ class Kind:
     """One publishable model: its label, contract level, and the ForeignKey to its parent."""
 
     label: str
-    level: Level
+    level: str  # the contract's level name; equal to integrations.builderbacked.references.Level
     parent_field: str
-    parent_level: Level
+    parent_level: str
+    waits_for_parent: bool  # the parent is ours to publish first (a region is pulled, not)
 
     @property
     def model(self):
         return apps.get_model(self.label)
 
-    @property
-    def waits_for_parent(self) -> bool:
-        """Say whether the parent is ours to publish (a region is pulled, not published)."""
-        return self.parent_level != Level.REGION
+
+def kind_of(level: Level) -> Kind:
+    """Describe a publishable hierarchy level for the sync."""
+    above = level_above(level)
+    return Kind(level.label, level.name, level.parent_field, above.name, above.published)
 
 
-KINDS = {
-    "locations.Division": Kind("locations.Division", Level.DIVISION, "region", Level.REGION),
-    "locations.MasterCommunity": Kind(
-        "locations.MasterCommunity", Level.MASTER_COMMUNITY, "division", Level.DIVISION
-    ),
-    "locations.Neighborhood": Kind(
-        "locations.Neighborhood", Level.NEIGHBORHOOD, "master_community", Level.MASTER_COMMUNITY
-    ),
-    "homes.Home": Kind("homes.Home", Level.HOME, "neighborhood", Level.NEIGHBORHOOD),
-}
-assert tuple(KINDS) == HIERARCHY_ORDER, "parents first, as builderops.core.records orders them"
+class Kinds(Mapping):
+    """The publishable kinds by model label, parents first: a view of the hierarchy, so every
+    caller (`KINDS["homes.Home"]`, `KINDS.values()`) sees the levels as they are now."""
+
+    def __getitem__(self, label: str) -> Kind:
+        level = level_for(label)
+        if not level.published:
+            raise KeyError(label)
+        return kind_of(level)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([level.label for level in levels_published()])
+
+    def __len__(self) -> int:
+        return len(levels_published())
+
+
+KINDS = Kinds()
 
 
 def kind_for(label_or_model) -> Kind:
     """Return the Kind for a model or its label ("homes.Home"); KeyError if not publishable."""
-    label = getattr(getattr(label_or_model, "_meta", None), "label", label_or_model)
-    return KINDS[label]
+    return KINDS[getattr(getattr(label_or_model, "_meta", None), "label", label_or_model)]
 
 
 def kind_children(kind: Kind) -> Kind | None:
     """Return the level just below `kind`, or None for homes."""
-    below = [k for k in KINDS.values() if k.parent_level == kind.level]
-    return below[0] if below else None
-
-
-def kind_parent(kind: Kind) -> Kind | None:
-    """Return the publishable level just above `kind`, or None for divisions."""
-    above = [k for k in KINDS.values() if k.level == kind.parent_level]
-    return above[0] if above else None
+    below = level_below(level_for(kind.label))
+    return kind_of(below) if below is not None else None
 
 
 def kind_lookup(name: str) -> Kind:

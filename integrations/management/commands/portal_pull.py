@@ -7,8 +7,9 @@ are fetched, then a summary per connection. Exits non-zero when a pull failed or
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from integrations.portals.models import PortalConnection, PullStatus
-from integrations.portals.pull import PullBusy, portal_pull
+from integrations.portals.models.connection import PortalConnection, PullStatus
+from integrations.portals.pull.lease import PullBusy
+from integrations.portals.pull.run import portal_pull
 
 
 class Command(BaseCommand):

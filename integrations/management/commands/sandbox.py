@@ -9,8 +9,8 @@ from importlib import import_module
 
 from django.core.management.base import BaseCommand, CommandError
 
-from integrations.sandbox import SANDBOXES
 from integrations.sandbox.faults import Faults
+from integrations.sandbox.registry import SANDBOXES
 
 
 def sandbox_module_and_factory(name: str):

@@ -3,8 +3,3 @@
 `portal_pull(connection_id=…, full=False)` runs one pull and returns its PullRun;
 `portal_pull_targeted(…)` pulls what a webhook names. See run.py for the order of things.
 """
-
-from integrations.portals.pull.lease import PullBusy
-from integrations.portals.pull.run import portal_pull, portal_pull_targeted
-
-__all__ = ["PullBusy", "portal_pull", "portal_pull_targeted"]

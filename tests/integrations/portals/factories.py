@@ -3,15 +3,9 @@
 import factory
 from django.utils import timezone
 
-from integrations.portals.models import (
-    ChangeOrder,
-    PortalConnection,
-    Project,
-    PullRun,
-    PurchaseOrder,
-    ScheduleTask,
-    Selection,
-)
+from integrations.portals.models.connection import PortalConnection, PullRun
+from integrations.portals.models.mirrors import Project, ScheduleTask, Selection
+from integrations.portals.models.orders import ChangeOrder, PurchaseOrder
 
 PORTAL_PASSWORD = "s3cret-portal-pass"
 

@@ -8,13 +8,11 @@ import httpx
 import pytest
 
 from integrations import errors
-from integrations.portals import (
-    BuildertrendClient,
-    CacheSessionStore,
-    CoConstructClient,
-    PortalClient,
-    portal_client_class,
-)
+from integrations.portals.buildertrend.client import BuildertrendClient
+from integrations.portals.client import PortalClient
+from integrations.portals.coconstruct.client import CoConstructClient
+from integrations.portals.registry import portal_client_class
+from integrations.portals.session import CacheSessionStore
 from integrations.portals.totp import totp
 from tests.integrations.http_fakes import FakeTime, Wire, reply, sent_json
 
@@ -84,6 +82,25 @@ class TestSession:
 
         assert caught.value.code == code
         assert wire.paths() == ["POST /t/buildertrend/sessions"]
+
+    @pytest.mark.parametrize("code", ["invalid_credentials", "mfa_required"])
+    def test_a_refused_login_pauses_the_connection_not_the_others(self, code):
+        # Issue 10: a refused login is not hammered — every worker is held back (one probe a
+        # minute), while another connection's login goes on as usual.
+        wire = Wire(portal_error(401, code, "Wrong username or password"))
+        first = make_client(wire)
+
+        with pytest.raises(errors.CredentialsRejected):
+            list(first.list_projects())
+        for client in (first, make_client(wire)):
+            with pytest.raises(errors.CircuitOpen, match="rejected our credentials"):
+                list(client.list_projects())
+        assert wire.paths() == ["POST /t/buildertrend/sessions"]
+        assert "password and MFA secret" in first.breaker.state()["hint"]
+
+        wire.add(session_reply(), page([]))
+        other = make_client(wire, connection_key="conn-2")
+        assert list(other.list_projects()) == []
 
     def test_workers_share_one_session_through_the_store(self):
         wire = Wire(session_reply(), page([]), page([]))

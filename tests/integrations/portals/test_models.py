@@ -5,7 +5,8 @@ from cryptography.fernet import Fernet
 from django.db import IntegrityError, connection
 
 from integrations.portals.crypto import SecretUnreadable, secret_decrypt, secret_rotate
-from integrations.portals.models import PortalConnection, Project
+from integrations.portals.models.connection import PortalConnection
+from integrations.portals.models.mirrors import Project
 from tests.integrations.portals.factories import (
     PORTAL_PASSWORD,
     PortalConnectionFactory,

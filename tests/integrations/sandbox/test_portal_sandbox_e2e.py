@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from tests.fixtures.processes import wait_until
+
 from .portal_sandbox_support import LOGIN
 
 pytestmark = pytest.mark.e2e
@@ -21,15 +23,18 @@ def login(client: httpx.Client) -> dict:
     return tokens
 
 
+def refused(answer: httpx.Response) -> httpx.Response | None:
+    return answer if answer.status_code == 401 else None
+
+
 def test_access_tokens_expire_in_real_time_and_refresh_brings_a_new_pair(run_sandbox):
     base = run_sandbox("buildertrend", "--projects", "2", "--access-token-lifetime", "1")
     with httpx.Client(base_url=base, timeout=10) as client:
         tokens = login(client)
         assert tokens["expiresIn"] == 1
         assert client.get("/projects").status_code == 200
-        time.sleep(1.2)
-        expired = client.get("/projects")
-        assert (expired.status_code, expired.json()["error"]["code"]) == (401, "token_expired")
+        expired = wait_until(lambda: refused(client.get("/projects")), timeout=5)
+        assert expired.json()["error"]["code"] == "token_expired"
         fresh = client.post("/sessions/refresh", json={"refreshToken": tokens["refreshToken"]})
         client.headers["Authorization"] = f"Bearer {fresh.json()['accessToken']}"
         assert client.get("/projects").status_code == 200
@@ -72,7 +77,7 @@ def test_runtime_faults_show_in_the_request_log(run_sandbox):
     assert [(e["status"], e["dropped"]) for e in log[-2:]] == [(503, None), (None, "before")]
 
 
-def test_serves_hundreds_of_requests_per_second_under_50_ms_latency(run_sandbox):
+def test_serves_requests_concurrently_under_50_ms_latency(run_sandbox):
     base = run_sandbox("buildertrend", "--projects", "50", "--latency-ms", "50")
     with httpx.Client(base_url=base, timeout=10) as client:
         token = login(client)["accessToken"]
@@ -80,7 +85,10 @@ def test_serves_hundreds_of_requests_per_second_under_50_ms_latency(run_sandbox)
     paths = [f"/projects/{p}/{k}" for p in project_ids for k in ("selections", "change-orders")]
     elapsed, statuses = asyncio.run(fetch_all(base, token, paths * 4, connections=40))
     assert statuses == {200}
-    assert len(paths) * 4 / elapsed > 250  # 400 requests; ~800/s measured on 2 cores
+    # Served one after another, 400 requests at 50 ms would take 20 s (20/s). Three times that
+    # rate proves the latency is simulated concurrently, with room for a busy machine (the
+    # sandbox's speed itself is measured by the benchmarks, not asserted here).
+    assert len(paths) * 4 / elapsed > 60
 
 
 async def fetch_all(base: str, token: str, paths: list[str], connections: int):

@@ -1,4 +1,4 @@
-"""Prepare a local installation: migrate, roles, superuser, demo data. Safe to run again."""
+"""Prepare a local installation: folders, database, roles, admin login, demo data. Idempotent."""
 
 import secrets
 
@@ -6,6 +6,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+from builderops.core.folders import local_folders_create
 
 ADMIN_USERNAME = "admin"
 
@@ -37,12 +39,15 @@ BOOTSTRAP_COMMANDS = [
 
 
 class Command(BaseCommand):
-    help = "Migrate, create roles and the admin login, load demo data (idempotent)."
+    help = "Create local folders, migrate, create roles and the admin login, load demo data."
 
     def add_arguments(self, parser):
         parser.add_argument("--no-demo", action="store_true", help="skip demo data")
 
     def handle(self, *args, **options):
+        # First: the SQLite file, the file-system broker and static files live in these folders.
+        for folder in local_folders_create():
+            self.stdout.write(f"created folder {folder}")
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("database migrated")
         username, password = superuser_ensure()
@@ -50,7 +55,9 @@ class Command(BaseCommand):
             if options["no_demo"] and name.startswith("demo"):
                 continue
             call_command(name, **kwargs)
-        self.stdout.write(self.style.SUCCESS(login_banner(username, password)))
+        # The address is printed once, by `announce`, when the site answers (not before).
+        shown = password or "(unchanged)"
+        self.stdout.write(f"admin login ready: {username} / {shown}")
 
 
 def login_banner(username: str, password: str | None) -> str:
