@@ -1,4 +1,5 @@
-"""`GET /healthz` reports the database, the broker and each external system."""
+"""`GET /healthz` reports the database, the broker and each external system — in detail only to
+staff and to the monitoring token; anyone else learns "ok" or "unavailable" (issue 11)."""
 
 import json
 import os
@@ -7,13 +8,50 @@ import sys
 
 import psycopg
 import pytest
+from django.contrib.auth import get_user_model
 
+from tests.factories import superuser
 from tests.fixtures.processes import ROOT
 
 pytestmark = pytest.mark.django_db
+TOKEN = "monitoring-token-for-tests"
 
 
-def test_healthy_on_the_configured_backend(client, settings):
+@pytest.fixture
+def monitor(client, settings):
+    """A client presenting the monitoring token, as an uptime checker would."""
+    settings.HEALTHZ_TOKEN = TOKEN
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {TOKEN}"
+    return client
+
+
+@pytest.mark.parametrize("healthy", [True, False])
+def test_anonymous_callers_learn_only_the_status(client, settings, healthy):
+    settings.HEALTHZ_TOKEN = TOKEN
+    if not healthy:
+        settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+        settings.CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    plain = client.get("/healthz")
+    wrong = client.get("/healthz", HTTP_AUTHORIZATION="Bearer not-the-token")
+    for response in (plain, wrong):
+        assert response.status_code == (200 if healthy else 503)
+        assert response.json() == {"status": "ok" if healthy else "unavailable"}
+
+
+def test_staff_see_the_details(client):
+    client.force_login(superuser())
+    body = client.get("/healthz").json()
+    assert body["database"]["ok"] is True
+    assert "builderbacked" in body["external_systems"]
+
+
+def test_a_logged_in_non_staff_user_sees_only_the_status(client):
+    client.force_login(get_user_model().objects.create_user("someone", password="x"))
+    assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_healthy_on_the_configured_backend(monitor, settings):
+    client = monitor
     response = client.get("/healthz")
     body = response.json()
     assert response.status_code == 200
@@ -24,7 +62,8 @@ def test_healthy_on_the_configured_backend(client, settings):
     assert "builderbacked" in body["external_systems"]
 
 
-def test_broker_down_answers_503(client, settings):
+def test_broker_down_answers_503(monitor, settings):
+    client = monitor
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     settings.CELERY_BROKER_TRANSPORT_OPTIONS = {}
     response = client.get("/healthz")
@@ -35,7 +74,8 @@ def test_broker_down_answers_503(client, settings):
     assert body["database"]["ok"] is True
 
 
-def test_never_reveals_a_secret(client, settings):
+def test_never_reveals_a_secret(monitor, settings):
+    client = monitor
     settings.BUILDERBACKED_CLIENT_SECRET = "s3cr3t-value-never-shown"
     settings.BUILDERBACKED_CLIENT_ID = ""
     response = client.get("/healthz")
@@ -46,7 +86,7 @@ def test_never_reveals_a_secret(client, settings):
 
 HEALTHZ_IN_SUBPROCESS = (
     "import django, json; django.setup(); from django.test import Client; "
-    "r = Client(HTTP_HOST='localhost').get('/healthz'); "
+    f"r = Client(HTTP_HOST='localhost', HTTP_AUTHORIZATION='Bearer {TOKEN}').get('/healthz'); "
     "print(json.dumps({'status': r.status_code, 'body': r.json()}))"
 )
 
@@ -56,6 +96,7 @@ def healthz_with(database_url: str) -> dict:
         **os.environ,
         "DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": "builderops.settings.local",
+        "HEALTHZ_TOKEN": TOKEN,
     }
     result = subprocess.run(
         [sys.executable, "-c", HEALTHZ_IN_SUBPROCESS],

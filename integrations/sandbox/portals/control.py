@@ -10,13 +10,22 @@
   POST   /_sandbox/reset            reseed from the start options
   POST   /_sandbox/sessions/expire  expire every access token ({"refresh": true}: refresh too)
   POST   /_sandbox/mfa              {"secret": "BASE32" | null}: demand MFA, or stop demanding it
-  POST   /_sandbox/mutate           move time forward (see `mutate.py` for the request/answer)
+  POST   /_sandbox/mutate           move time forward (see `mutate.py` for the request/answer);
+                                    with a webhook receiver registered, announce each change
+  GET    /_sandbox/webhooks         {"url", "deliveries": [{"eventId", "event", "projectId",
+                                    "objectId", "occurredAt", "timestamp", "status", "error"}]}
+  POST   /_sandbox/webhooks         {"url": str | null, "secret": str}: register the receiver
+  POST   /_sandbox/webhooks/send    {"event", "projectId", "objectId"?}: announce one event now
+  POST   /_sandbox/webhooks/redeliver {"eventId", "times"?: n (1), "timestamp"?: Unix seconds}:
+                                    send a stored event again (same body, newly signed)
+(the sender is `webhooks.py`; send and redeliver answer {"deliveries": [...]} once sent)
 (`PUT /_sandbox/faults` belongs to `integrations.sandbox.faults.FaultMiddleware`.)
 """
 
 import functools
 import json
 
+from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -92,8 +101,58 @@ async def mfa(request: Request) -> JSONResponse:
 
 
 async def mutate(request: Request) -> JSONResponse:
-    """Edit, approve, decline, delete and create records; answer what changed."""
-    return JSONResponse(tenant_mutate(request.app.state.tenant, await _body(request)))
+    """Edit, approve, decline, delete and create records; answer what changed, then announce it."""
+    tenant = request.app.state.tenant
+    summary = tenant_mutate(tenant, await _body(request))
+    event_ids = tenant.webhooks.mutation_events(tenant, summary)
+    background = BackgroundTask(tenant.webhooks.deliver_all, event_ids) if event_ids else None
+    return JSONResponse(summary, background=background)
+
+
+async def webhooks(request: Request) -> JSONResponse:
+    """Show the receiver and every delivery (GET), or register the receiver (POST)."""
+    sender = request.app.state.tenant.webhooks
+    if request.method == "POST":
+        body = await _body(request)
+        url, secret = body.get("url"), body.get("secret", "")
+        if url is not None and not (isinstance(url, str) and url.startswith("http")):
+            raise invalid("url", "url must be an http(s) URL or null.")
+        if not isinstance(secret, str) or (url and not secret):
+            raise invalid("secret", "secret must be a non-empty string.")
+        sender.register(url, secret)
+    return JSONResponse({"url": sender.url, "deliveries": sender.deliveries})
+
+
+async def webhooks_send(request: Request) -> JSONResponse:
+    """Announce one event a test names, now, under a new event id."""
+    body = await _body(request)
+    sender = request.app.state.tenant.webhooks
+    if not sender.url:
+        raise invalid("url", "Register a receiver with POST /_sandbox/webhooks first.")
+    for name in ("event", "projectId"):
+        if not isinstance(body.get(name), str):
+            raise invalid(name, f"{name} must be a string.")
+    clock = request.app.state.tenant.clock
+    event_id = sender.event_new(
+        body["event"], body["projectId"], body.get("objectId"), format_timestamp(clock.now())
+    )
+    return JSONResponse({"deliveries": [await sender.deliver(event_id)]})
+
+
+async def webhooks_redeliver(request: Request) -> JSONResponse:
+    """Send a stored event again `times` times, newly signed (at `timestamp` when given)."""
+    body = await _body(request)
+    sender = request.app.state.tenant.webhooks
+    event_id, times, timestamp = body.get("eventId"), body.get("times", 1), body.get("timestamp")
+    if event_id not in sender.events:
+        raise invalid("eventId", "eventId must name an event this sandbox sent.")
+    if isinstance(times, bool) or not isinstance(times, int) or not 1 <= times <= 1000:
+        raise invalid("times", "times must be a whole number from 1 to 1000.")
+    if timestamp is not None and (isinstance(timestamp, bool) or not isinstance(timestamp, int)):
+        raise invalid("timestamp", "timestamp must be Unix seconds.")
+    return JSONResponse(
+        {"deliveries": [await sender.deliver(event_id, timestamp) for _ in range(times)]}
+    )
 
 
 async def _body(request: Request) -> dict:
@@ -130,5 +189,8 @@ ROUTES = [
         ("/_sandbox/sessions/expire", sessions_expire, ["POST"]),
         ("/_sandbox/mfa", mfa, ["POST"]),
         ("/_sandbox/mutate", mutate, ["POST"]),
+        ("/_sandbox/webhooks", webhooks, ["GET", "POST"]),
+        ("/_sandbox/webhooks/send", webhooks_send, ["POST"]),
+        ("/_sandbox/webhooks/redeliver", webhooks_redeliver, ["POST"]),
     )
 ]

@@ -15,6 +15,7 @@ from integrations.sandbox.portals.seed import SeedOptions
 from integrations.sandbox.portals.sessions import Credentials, Sessions
 from integrations.sandbox.portals.spec import PortalSpec
 from integrations.sandbox.portals.store import Store
+from integrations.sandbox.portals.webhooks import WebhookSender
 
 REQUEST_LOG_SIZE = 200_000
 
@@ -29,6 +30,7 @@ class Tenant:
     idempotency: IdempotencyKeys = field(default_factory=IdempotencyKeys)
     requests: deque = field(default_factory=lambda: deque(maxlen=REQUEST_LOG_SIZE))
     mutations: int = 0  # how many /_sandbox/mutate calls since the last reset
+    webhooks: WebhookSender = field(default_factory=WebhookSender)  # kept across resets
     store: Store = field(init=False)
 
     def __post_init__(self):
