@@ -5,17 +5,22 @@ The tree (each class says whether the same call is worth repeating later — `re
     ApiError                      any failed call; status, message, code, field from the body
     ├── ValidationFailed          400  the request itself is wrong: fix the record, don't retry
     ├── Unauthorized              401  credentials or token rejected (after one renewal)
+    │   └── CredentialsRejected        the token or login endpoint refused our credentials
     ├── Forbidden                 403  authenticated, but not allowed (scope, entitlement)
+    ├── CircuitOpen                    not sent: a breaker holds calls after CredentialsRejected
     ├── NotFound                  404  unknown id, or a missing parent reference
     ├── NotSupported              404 `not_supported`, or refused before any request is made
     ├── Conflict                  409  already exists / idempotency key reused with another body
     ├── RateLimited      retryable 429  `retry_after` seconds from the Retry-After header
     ├── ServerError      retryable 5xx
     ├── Timeout          retryable      no answer in time (httpx.TimeoutException)
-    └── ConnectionFailed retryable      connection refused, reset or closed mid-answer
+    ├── ConnectionFailed retryable      connection refused, reset or closed mid-answer
+    └── LocalServiceFailed retryable    not sent: our own cache, broker or database failed
 
 Responses are mapped in one place, `ApiError.from_response`; transport exceptions in one place,
 `error_from_transport`. Callers raise the result with `raise … from exc` so the cause is kept.
+`infrastructure_failure` says whether any other exception is one of our own services failing
+(a cache, broker or database hiccup): that is always transient, never the record's fault.
 
 `ambiguous` tells whether the server may have acted on the request although we got no answer
 (a read timeout, a dropped connection, a 5xx other than 503). Repeating a non-idempotent request
@@ -68,6 +73,9 @@ class ApiError(Exception):
         self.retry_after = retry_after
         self.ambiguous = ambiguous
         self.attempts = 1
+        # Set when this error opened (or met) a circuit breaker: every call to the remote is
+        # paused, so the record waits for the breaker, it has not failed (integrations.breaker).
+        self.remote_paused = isinstance(self, CircuitOpen)
 
     def __str__(self) -> str:
         head = f"{self.status} " if self.status else ""
@@ -104,8 +112,17 @@ class Unauthorized(ApiError):
     """Reject the credentials or token (401)."""
 
 
+class CredentialsRejected(Unauthorized):
+    """Refuse our client credentials or login at the token/session endpoint (bad secret, MFA)."""
+
+
 class Forbidden(ApiError):
     """Refuse an authenticated caller (403)."""
+
+
+class CircuitOpen(ApiError):
+    """Hold a call back, unsent: the remote rejected our credentials or access and a circuit
+    breaker waits for its next probe. Not retryable by the caller: the breaker's probe decides."""
 
 
 class NotFound(ApiError):
@@ -140,6 +157,12 @@ class Timeout(ApiError):
 
 class ConnectionFailed(ApiError):
     """Fail to connect, or lose the connection before a complete answer."""
+
+    retryable = True
+
+
+class LocalServiceFailed(ApiError):
+    """Fail before sending because one of our own services (cache, broker, database) failed."""
 
     retryable = True
 
@@ -210,3 +233,30 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     if when.tzinfo is None:  # RFC 9110 §5.6.7: HTTP-dates are GMT
         when = when.replace(tzinfo=datetime.UTC)
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def infrastructure_failure(exc: BaseException) -> bool:
+    """Say whether `exc` is one of our own services failing (cache, broker, database, socket).
+
+    redis-py's errors, kombu's `OperationalError`, Django's `OperationalError`/`InterfaceError`
+    (a lost connection, not a constraint) and plain `OSError`s are all "try again later", never
+    a fact about the record being published.
+    """
+    from django.db import InterfaceError
+    from django.db import OperationalError as DatabaseUnavailable
+    from kombu.exceptions import OperationalError as BrokerUnavailable
+
+    kinds: tuple[type[BaseException], ...] = (
+        OSError,
+        DatabaseUnavailable,
+        InterfaceError,
+        BrokerUnavailable,
+        LocalServiceFailed,
+    )
+    try:
+        from redis.exceptions import RedisError
+    except ImportError:  # redis-py is only needed when Redis is configured
+        pass
+    else:
+        kinds += (RedisError,)
+    return isinstance(exc, kinds)

@@ -3,8 +3,16 @@
 `BaseClient` owns what every API call needs: the base URL, an explicit `httpx.Timeout`, an
 `httpx.Auth` hook for each API's auth scheme, an injectable transport (tests use
 `httpx.MockTransport`, end-to-end tests a sandbox), the mapping of non-2xx answers and transport
-exceptions to `integrations.errors`, retries, an optional shared rate ceiling
-(`integrations.ratelimit`), and one log line per attempt.
+exceptions to `integrations.errors`, retries, one log line per attempt, and three optional
+guards shared by every thread and process through the cache, consulted before EVERY request put
+on the wire — auth calls (token fetch, login) and resends after a 401 included (an httpx
+`request` event hook sees them all):
+
+- a `CircuitBreaker` (`integrations.breaker.state`): after a refusal no retry can fix (bad
+  credentials, missing scope) calls are held back unsent, one probe a minute;
+- a `SharedBackoff` (`integrations.ratelimit`): a 429's Retry-After or a run of 5xx pauses every
+  sender to the remote (a `response` hook feeds it every answer);
+- a `SharedRateLimit`: the client-side ceiling.
 
 Retries (`RetryPolicy`): exponential backoff with jitter on retryable errors (429, 5xx, timeouts,
 connection failures), never sooner than the server's `Retry-After`, bounded by a number of attempts
@@ -36,12 +44,15 @@ from typing import Any
 import httpx
 
 from integrations import errors
-from integrations.ratelimit import SharedRateLimit
+from integrations.breaker.state import CircuitBreaker, breaker_note
+from integrations.ratelimit import SharedBackoff, SharedRateLimit
 
 logger = logging.getLogger(__name__)
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 RATE_LIMIT_HEADER_PREFIXES = ("retry-after", "x-ratelimit-", "ratelimit")
+# A breaker's probe answered with these got past authentication and authorization: close it.
+PROBE_PASSED_STATUSES = frozenset({400, 404, 409})
 
 
 @dataclass(frozen=True)
@@ -109,13 +120,19 @@ class BaseClient:
         retry: RetryPolicy | None = None,
         headers: Mapping[str, str] | None = None,
         rate_limit: SharedRateLimit | None = None,
+        backoff: SharedBackoff | None = None,
+        breaker: CircuitBreaker | None = None,
     ):
         if not str(base_url).startswith(("http://", "https://")):
             raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
         self.retry = retry or RetryPolicy()
         self.rate_limit = rate_limit
+        self.backoff = backoff
+        self.breaker = breaker
+        self.breaker_moved = False  # this client opened or closed its breaker (record it)
         self.request_count = 0
         self._count_lock = threading.Lock()
+        self._probing = threading.local()  # this thread's call is the breaker's probe
         self._http = httpx.Client(
             base_url=base_url,
             timeout=build_timeout(timeout),
@@ -124,7 +141,7 @@ class BaseClient:
             headers={"Accept": "application/json", "User-Agent": "BuilderOps", **(headers or {})},
             limits=httpx.Limits(max_keepalive_connections=10, keepalive_expiry=30.0),
             follow_redirects=False,
-            event_hooks={"request": [self._count_request]},
+            event_hooks={"request": [self._admit], "response": [self._observe]},
         )
 
     def __repr__(self) -> str:
@@ -183,10 +200,17 @@ class BaseClient:
         """Map a non-2xx response to its error — the one mapping every call goes through."""
         return errors.ApiError.from_response(response, self.error_details(response))
 
+    def breaker_reason(self, error: errors.ApiError) -> str | None:
+        """Say why `error` opens the breaker ("credentials", "access"), or None if it doesn't.
+
+        Any API: our credentials refused by the token or login endpoint. Subclasses add their
+        API's own way of saying "access missing" (Builder Backed: a 403 scope error).
+        """
+        return "credentials" if isinstance(error, errors.CredentialsRejected) else None
+
     def _send(self, method: str, path: str, attempt: int, **kwargs: Any) -> Any:
         """Make one attempt: send, log, and return the JSON body or raise the mapped error."""
-        if self.rate_limit is not None:
-            self.rate_limit.acquire()
+        self._probing.active = False
         started = time.perf_counter()
         try:
             response = self._http.request(method, path, **kwargs)
@@ -194,15 +218,62 @@ class BaseClient:
             error = errors.error_from_transport(exc, method, self._full_path(path))
             self._log(method, path, type(error).__name__, started, attempt)
             raise error from exc
-        except errors.ApiError as error:  # raised by an auth flow (token or session call)
+        except errors.ApiError as error:  # raised by an auth flow or a guard, before an answer
             self._log(
                 method, path, f"auth {error.status or type(error).__name__}", started, attempt
             )
+            self._breaker_learn(error)
             raise
         self._log(method, path, response.status_code, started, attempt, response.headers)
         if not response.is_success:
-            raise self.error_from_response(response)
+            error = self.error_from_response(response)
+            self._breaker_learn(error)
+            raise error
+        if self._probe_sent():
+            self._breaker_close()
         return _parse_body(response)
+
+    def _breaker_learn(self, error: errors.ApiError) -> None:
+        """Open the breaker when `error` is a refusal no retry can fix; a probe answered past
+        auth and scope checks (400, 404, 409: about the request itself) closes it."""
+        if self.breaker is None:
+            return
+        reason = self.breaker_reason(error)
+        if reason is not None:
+            state = self.breaker.trip(error, reason=reason)
+            self.breaker_moved = True
+            error.remote_paused = True
+            error.message = f"{error.message} — {breaker_note(state)}"
+        elif self._probe_sent() and error.status in PROBE_PASSED_STATUSES:
+            self._breaker_close()
+
+    def _breaker_close(self) -> None:
+        if self.breaker.reset():
+            self.breaker_moved = True
+
+    def _admit(self, request: httpx.Request) -> None:
+        """Hold back every request on the wire until the breaker, back-off and ceiling allow it.
+
+        An httpx `request` hook, so auth calls and resends after a 401 are held and counted too.
+        """
+        # The probe's own token fetch and API call both go through: one probe is one call.
+        if self.breaker is not None and not self._probe_sent() and self.breaker.admit():
+            self._probing.active = True
+        if self.backoff is not None:
+            self.backoff.wait()
+        if self.rate_limit is not None:
+            self.rate_limit.acquire()
+        self._count_request(request)  # admitted: it goes on the wire now
+
+    def _probe_sent(self) -> bool:
+        """Say whether this thread's current call is the breaker's probe."""
+        return getattr(self._probing, "active", False)
+
+    def _observe(self, response: httpx.Response) -> None:
+        """Feed every answer — auth calls' too — to the shared back-off (a `response` hook)."""
+        if self.backoff is not None:
+            retry_after = errors.parse_retry_after(response.headers.get("Retry-After"))
+            self.backoff.observe(response.status_code, retry_after)
 
     def _wait_before_retry(
         self, error: errors.ApiError, method: str, attempt: int, started: float, unsafe_ok: bool

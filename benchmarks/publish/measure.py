@@ -49,6 +49,7 @@ def figures(log: list[dict], records: int) -> dict:
         "span_s": span,
         "by_status": dict(Counter(str(r["status"]) for r in log)),
         "tokens": sum(1 for r in log if r["path"] == TOKEN_PATH),
+        "tokens_ok": sum(1 for r in log if r["path"] == TOKEN_PATH and r["status"] == 200),
     }
 
 

@@ -1,10 +1,21 @@
-# Reserved for issue 10 (resilience) (filled in by that work; empty until then, so parallel work never forks
-# the migration graph).
+# Issue 10, item 6: Builder Backed shows the record deactivated although ours is active; it is
+# held (never silently re-activated) until staff choose "Re-publish as active".
 
-from django.db import migrations
+from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
     dependencies = [("homes", "0005_security")]
 
-    operations = []
+    operations = [
+        migrations.AddField(
+            model_name="home",
+            name="sync_remote_inactive_since",
+            field=models.DateTimeField(blank=True, editable=False, null=True),
+        ),
+        migrations.AddField(
+            model_name="historicalhome",
+            name="sync_remote_inactive_since",
+            field=models.DateTimeField(blank=True, editable=False, null=True),
+        ),
+    ]

@@ -16,13 +16,17 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from builderops.core.publishing import DUE_STATES
+from builderops.core.publishing import DUE_STATES, SyncState
 from integrations.builderbacked.sync.lease import lease_free
 from integrations.builderbacked.sync.registry import KINDS, Kind, kind_children
 
 logger = logging.getLogger(__name__)
 
-ENQUEUE_STALE = timedelta(minutes=5)
+# A record queued this long ago and not leased has lost its message (a killed worker, a Redis
+# restart): queue it again. With the sweeper every 15 s, publishing resumes within 45 s (issue 10,
+# item 3); a message still waiting in a long queue meanwhile costs only a duplicate task, whose
+# lease claim or unchanged hash makes it send nothing.
+ENQUEUE_STALE = timedelta(seconds=30)
 DUE_SOON_KEY = "builderbacked:publish_due:queued"
 
 
@@ -44,6 +48,8 @@ def record_enqueue(label: str, pk: int, countdown: float = 0) -> None:
         publish_record.apply_async((label, pk), countdown=countdown or None)
     except Exception:
         logger.warning("could not queue the publish of %s %s", label, pk, exc_info=True)
+        # Not queued after all: let the sweeper's next pass pick it up (issue 10, item 4).
+        KINDS[label].model._base_manager.filter(pk=pk).update(sync_enqueued_at=None)
 
 
 def on_record_due(sender, pk, **kwargs) -> None:
@@ -107,6 +113,7 @@ def records_enqueue(kind: Kind, rows) -> int:
             publish_batch.delay(kind.label, chunk)
         except Exception:
             logger.warning("could not queue a batch of %s", kind.label, exc_info=True)
+            kind.model._base_manager.filter(pk__in=chunk).update(sync_enqueued_at=None)
     return len(ids)
 
 
@@ -114,12 +121,15 @@ def sync_enqueue_due_soon() -> None:
     """Queue one bulk pass unless one is already queued and not yet started."""
     from integrations.builderbacked.tasks import publish_due
 
-    if cache.add(DUE_SOON_KEY, 1, timeout=60):
-        try:
-            publish_due.delay()
-        except Exception:
-            cache.delete(DUE_SOON_KEY)
-            logger.warning("could not queue the bulk publish", exc_info=True)
+    try:  # with the cache or the broker down, the periodic sweeper does this pass instead
+        if cache.add(DUE_SOON_KEY, 1, timeout=60):
+            try:
+                publish_due.delay()
+            except Exception:
+                cache.delete(DUE_SOON_KEY)
+                raise
+    except Exception:
+        logger.warning("could not queue the bulk publish", exc_info=True)
 
 
 def sync_due_soon_started() -> None:
@@ -135,4 +145,7 @@ def children_release(kind: Kind, parent_ids: list[int]) -> int:
     rows = child.model._base_manager.filter(
         sync_state__in=DUE_STATES, **{f"{child.parent_field}_id__in": parent_ids}
     )
+    # Children waiting (PENDING, with a re-check time) for a parent Builder Backed showed
+    # deactivated go now too: staff re-published it as active (outcome.REMOTE_INACTIVE_WAIT).
+    rows.filter(sync_state=SyncState.PENDING).update(sync_retry_at=None)
     return rows.update(sync_enqueued_at=None)

@@ -5,6 +5,10 @@ can run in a thread. The decision (builder-backed.md, "What the client must do")
 
     not due or not approved   → SKIP       nothing is sent (only approved state ever is)
     parent not yet published  → WAIT       nudge the parent, try again when it is published
+      or deactivated on                    …or wait until staff re-publish it as active
+      Builder Backed's side
+    itself deactivated there, → HOLD       nothing is sent: a PUT would silently re-activate it
+      active here                          (issue 10, item 6: staff decide, never a side effect)
     never published           → CREATE     POST (a home with all its homeowners)
     published, hash unchanged,
       no homeowner to send    → UNCHANGED  no request at all
@@ -32,6 +36,7 @@ from integrations.builderbacked.sync.registry import Kind
 class Action(StrEnum):
     SKIP = "skip"
     WAIT = "wait"
+    HOLD = "hold"
     UNCHANGED = "unchanged"
     CREATE = "create"
     UPDATE = "update"
@@ -50,6 +55,7 @@ class Parent:
     approved: bool
     active: bool
     failed: bool
+    remote_inactive: bool = False  # Builder Backed shows it deactivated; ours is active
 
     @property
     def reference(self) -> tuple[Level, str]:
@@ -118,12 +124,15 @@ def job_prepare(kind: Kind, obj, token: str) -> Job:
     )
     if not job.due or not obj.is_approved:
         return job
-    if kind.waits_for_parent and not job.parent.published:
+    if kind.waits_for_parent and (not job.parent.published or job.parent.remote_inactive):
         job.action = Action.WAIT
         return job
     job.body = record_body(obj)
     job.body_hash = payload_hash(job.body)
     job.inactive = job.body.get("active") is False
+    if obj.sync_remote_inactive_since is not None and not job.inactive:
+        job.action = Action.HOLD
+        return job
     if job.is_home:
         _home_owners(job, obj)
     job.create_body = record_create_body(obj, [body for _, body in job.owners])
@@ -175,4 +184,5 @@ def parent_describe(kind: Kind, obj) -> Parent:
         approved=parent.is_approved,
         active=parent.active,
         failed=parent.sync_state == SyncState.FAILED,
+        remote_inactive=parent.sync_remote_inactive_since is not None,
     )

@@ -7,7 +7,13 @@ of saves coalesces into one more send of the latest state.
 
 builder-backed.md, "What the client must do": a 404 naming the parent means "publish the parent
 first"; other 400/403/404 are permanent (the server's message is kept for staff); 429, 5xx,
-timeouts and lost connections are transient and retried with backoff, up to `MAX_ATTEMPTS`.
+timeouts and lost connections are transient and retried with backoff.
+
+Issue 10: only the remote makes a failure permanent. Transient errors — our own cache, broker or
+database failing included (`LocalServiceFailed`) — are retried for as long as they last, the
+wait growing to `RETRY_MAX_SECONDS`. An error that opened the circuit breaker (credentials or
+scope refused) is nobody's record's fault either: the record is PAUSED, keeps its state, and
+goes again when the breaker's probe succeeds (integrations.breaker).
 """
 
 import logging
@@ -26,10 +32,26 @@ from integrations.builderbacked.references import missing_reference
 from integrations.builderbacked.sync.enqueue import record_enqueue, record_nudge
 from integrations.builderbacked.sync.jobs import Action, Job
 from integrations.builderbacked.sync.lease import LEASE_CLEARED
+from integrations.builderbacked.sync.registry import KINDS
 from integrations.builderbacked.sync.send import Result
 from integrations.errors import ApiError, Unauthorized
 
 logger = logging.getLogger(__name__)
+
+# Issue 10, item 6: a record Builder Backed shows deactivated is never re-activated as a side
+# effect. Records under it (or it, when changed here) wait, re-checked this often, and go at once
+# when staff choose "Re-publish as active" (enqueue.children_release clears the wait).
+REMOTE_INACTIVE_RECHECK = timedelta(minutes=5)
+REMOTE_INACTIVE_WAIT = (
+    "Waiting for {parent}: Builder Backed shows it deactivated, but it is active here. Nothing "
+    "is sent until an approver chooses “Re-publish as active” on the “Compare with Builder "
+    "Backed” page or deactivates it here."
+)
+REMOTE_INACTIVE_HELD = (
+    "Not sent: Builder Backed shows this {noun} deactivated, but it is active here, and "
+    "publishing it would re-activate it. Choose “Re-publish as active” on the “Compare with "
+    "Builder Backed” page to re-activate it, or deactivate it here."
+)
 
 MAX_ATTEMPTS = 8
 RETRY_BASE_SECONDS = 5.0
@@ -42,6 +64,7 @@ class Outcome(StrEnum):
     REQUEUED = "requeued"  # a newer version became due meanwhile: queued again
     WAITING = "waiting"  # its parent must be published first
     RETRYING = "retrying"  # transient failure: tried again later
+    PAUSED = "paused"  # the breaker holds every call: sent again when a probe succeeds
     FAILED = "failed"  # permanent failure: staff must fix the record
     SKIPPED = "skipped"  # not due, or not approved: nothing sent
     BUSY = "busy"  # another worker holds its lease
@@ -62,8 +85,10 @@ def outcome_record(job: Job, result: Result | None = None) -> Report:
     """Write the outcome of `job` (and `result`, when it sent anything); release the lease."""
     if job.action == Action.SKIP:
         return _skipped(job)
+    if job.action == Action.HOLD:
+        return _held(job)
     if job.action == Action.WAIT:
-        return _waiting(job)
+        return _parent_held(job) if job.parent.remote_inactive else _waiting(job)
     now = timezone.now()
     result = result or Result()
     _owners_published(result, now)
@@ -71,12 +96,16 @@ def outcome_record(job: Job, result: Result | None = None) -> Report:
     error = result.error
     if error is None:
         return _published(job, result, progress, now)
+    if result.inactive_above is not None:
+        return _parent_inactive(job, result.inactive_above, progress, now)
     if (
         job.parent
         and missing_reference(error) == job.parent.reference
         and job.kind.waits_for_parent
     ):
         return _parent_missing(job, error, progress, now)
+    if error.remote_paused:
+        return _paused(job, error, progress, now)
     if error.retryable or isinstance(error, Unauthorized):
         return _retrying(job, error, progress, now)
     return _failed(job, error.message, progress, now)
@@ -96,6 +125,7 @@ def _progress(job: Job, result: Result, now) -> dict:
 def _published(job: Job, result: Result, progress: dict, now) -> Report:
     always = {
         **progress,
+        "sync_remote_inactive_since": None,  # what we sent is what Builder Backed holds now
         "sync_published_version": job.version,
         "sync_last_error": "",
         "sync_attempts": 0,
@@ -127,8 +157,6 @@ def _failed(job: Job, message: str, progress: dict, now) -> Report:
 
 def _retrying(job: Job, error: ApiError, progress: dict, now) -> Report:
     attempts = job.attempts + 1
-    if attempts >= MAX_ATTEMPTS:
-        return _failed(job, f"{error} (gave up after {attempts} attempts)", progress, now)
     delay = retry_delay(attempts, error.retry_after)
     current = {
         "sync_state": SyncState.RETRYING,
@@ -144,8 +172,16 @@ def _retrying(job: Job, error: ApiError, progress: dict, now) -> Report:
     return Report(Outcome.REQUEUED)
 
 
+def _paused(job: Job, error: ApiError, progress: dict, now) -> Report:
+    """Keep the record due and say why it waits; the breaker's probe will release it."""
+    # A newer version saved meanwhile stays due too: the same release queues it.
+    _finish(job, {"sync_last_error": error.message, "sync_enqueued_at": now}, progress, now)
+    return Report(Outcome.PAUSED)
+
+
 def _parent_missing(job: Job, error: ApiError, progress: dict, now) -> Report:
-    """The parent vanished remotely (or is inactive there): publish it again, then this one."""
+    """The parent vanished remotely: publish it again, then this one. (One deactivated there is
+    `_parent_inactive`'s: send.chain_check tells the two apart.)"""
     parent = job.parent
     attempts = job.attempts + 1
     if not (parent.approved and parent.active) or attempts >= MAX_ATTEMPTS:
@@ -168,6 +204,40 @@ def _parent_missing(job: Job, error: ApiError, progress: dict, now) -> Report:
         f"Builder Backed answered “{error.message}”",
         "sync_enqueued_at": now,
         "sync_retry_at": None,
+    }
+    _finish(job, current, progress, now)
+    return Report(Outcome.WAITING)
+
+
+def _parent_inactive(job: Job, reference, progress: dict, now) -> Report:
+    """A record up the chain is deactivated on Builder Backed's side: flag it; this one waits."""
+    kind = next(k for k in KINDS.values() if k.level == reference.level)
+    rows = kind.model._base_manager.filter(external_id=reference.external_id, active=True)
+    rows.filter(sync_remote_inactive_since__isnull=True).update(sync_remote_inactive_since=now)
+    ancestor = rows.first()
+    text = f"{kind.model._meta.verbose_name} “{ancestor or reference.external_id}”"
+    return _wait_for_staff(job, REMOTE_INACTIVE_WAIT.format(parent=text), progress, now)
+
+
+def _parent_held(job: Job) -> Report:
+    """Its parent is flagged deactivated on Builder Backed's side: wait, sending nothing."""
+    message = REMOTE_INACTIVE_WAIT.format(parent=job.parent.text)
+    return _wait_for_staff(job, message, {}, timezone.now())
+
+
+def _held(job: Job) -> Report:
+    """Deactivated on Builder Backed's side but active here: send nothing (a PUT re-activates)."""
+    noun = job.kind.model._meta.verbose_name
+    return _wait_for_staff(job, REMOTE_INACTIVE_HELD.format(noun=noun), {}, timezone.now())
+
+
+def _wait_for_staff(job: Job, message: str, progress: dict, now) -> Report:
+    """Keep the record due, say why, and look again only after a while (or when released)."""
+    current = {
+        "sync_state": SyncState.PENDING,
+        "sync_last_error": message,
+        "sync_enqueued_at": now,
+        "sync_retry_at": now + REMOTE_INACTIVE_RECHECK,
     }
     _finish(job, current, progress, now)
     return Report(Outcome.WAITING)

@@ -13,8 +13,9 @@ from django.conf import settings
 from integrations.builderbacked.client import BuilderBackedClient
 from integrations.builderbacked.sync.enqueue import children_release, sync_enqueue_due_soon
 from integrations.builderbacked.sync.jobs import Job, jobs_prepare
-from integrations.builderbacked.sync.lease import leases_claim, leases_release
+from integrations.builderbacked.sync.lease import leases_claim, leases_held, leases_release
 from integrations.builderbacked.sync.outcome import Outcome, Report, outcome_record
+from integrations.builderbacked.sync.pause import sync_breaker_recorded
 from integrations.builderbacked.sync.registry import Kind, kind_children, kind_for
 from integrations.builderbacked.sync.send import job_send
 
@@ -22,7 +23,7 @@ PARENT_NOW_PUBLISHED = (Outcome.PUBLISHED, Outcome.UNCHANGED, Outcome.REQUEUED)
 
 
 def publish_threads() -> int:
-    return int(getattr(settings, "BUILDERBACKED_PUBLISH_THREADS", 8))
+    return settings.BUILDERBACKED_PUBLISH_THREADS
 
 
 def record_publish(label: str, pk: int, *, client: BuilderBackedClient) -> Report:
@@ -41,10 +42,14 @@ def records_publish(
     if not claimed:
         return reports
     try:
-        jobs = jobs_prepare(kind, token, claimed)
-        reports.update(_run(jobs, client, threads or publish_threads()))
+        with leases_held(kind.model, claimed, token):  # short leases, renewed while we work
+            jobs = jobs_prepare(kind, token, claimed)
+            reports.update(_run(jobs, client, threads or publish_threads()))
     finally:
         leases_release(kind.model, claimed, token)
+    if client.breaker_moved:  # this batch opened or closed the breaker: record it for staff
+        sync_breaker_recorded(client=client)
+        client.breaker_moved = False
     _release_children(kind, reports)
     return reports
 

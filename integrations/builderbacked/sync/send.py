@@ -6,16 +6,19 @@ builder-backed.md, "What the client must do":
 - A PUT answering 404 for the record itself means it is gone remotely: POST it again.
 - Homeowners added later go one by one to POST /homes/{externalId}/users; 409 "already exists"
   means it is there already (our earlier request's answer was lost), which is what we wanted.
-Any other error ends the job; the outcome module decides what it means.
+Any other error ends the job; the outcome module decides what it means. One of our own services
+failing mid-send (the cache behind the rate limiter, the database) is `LocalServiceFailed`:
+transient, never the record's fault (issue 10 — a Redis restart once failed 17 homes for good).
 """
 
 import logging
 from dataclasses import dataclass, field
 
 from integrations.builderbacked.client import BuilderBackedClient
-from integrations.builderbacked.references import already_exists, missing_reference
+from integrations.builderbacked.references import Reference, already_exists, missing_reference
+from integrations.builderbacked.sync.chain import chain_check
 from integrations.builderbacked.sync.jobs import Action, Job
-from integrations.errors import ApiError
+from integrations.errors import ApiError, LocalServiceFailed, infrastructure_failure
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +32,7 @@ class Result:
     owners_published: list[int] = field(default_factory=list)
     owners_replaced: bool = False
     error: ApiError | None = None
+    inactive_above: Reference | None = None  # a 404's parent is deactivated there, not missing
 
 
 def job_send(job: Job, client: BuilderBackedClient) -> Result:
@@ -42,10 +46,19 @@ def job_send(job: Job, client: BuilderBackedClient) -> Result:
         _add_owners(job, client, result)
     except ApiError as error:
         result.error = error
-    except Exception as exc:  # a bug or an unexpected answer: record it, keep the worker alive
-        logger.exception("publishing %s %s failed unexpectedly", job.kind.label, job.pk)
-        result.error = ApiError(f"Unexpected error while publishing: {exc!r}")
+        chain_check(job, client, result)  # deactivated remotely ≠ missing (issue 10, item 6)
+    except Exception as exc:  # not an answer from Builder Backed: keep the worker alive
+        result.error = _unexpected(job, exc)
     return result
+
+
+def _unexpected(job: Job, exc: Exception) -> ApiError:
+    """Map an exception that is no API answer: our own service failing is transient, else a bug."""
+    if infrastructure_failure(exc):
+        logger.warning("publishing %s %s: %r; will retry", job.kind.label, job.pk, exc)
+        return LocalServiceFailed(f"Not sent: our own service failed ({exc!r})")
+    logger.exception("publishing %s %s failed unexpectedly", job.kind.label, job.pk)
+    return ApiError(f"Unexpected error while publishing: {exc!r}")
 
 
 def _create(job: Job, client: BuilderBackedClient, result: Result) -> None:

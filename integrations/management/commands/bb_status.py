@@ -1,10 +1,14 @@
-"""Show Builder Backed sync status: `python manage.py bb_status [--failures N]`."""
+"""Show Builder Backed sync status: `python manage.py bb_status [--failures N]`.
+
+When Builder Backed refuses our credentials or access, that comes first: publishing is paused.
+"""
 
 from django.core.management.base import BaseCommand
 
 from builderops.core.publishing import SyncState
 from integrations.builderbacked.selectors import (
     age_text,
+    publishing_paused_sentences,
     sync_oldest_due_age,
     sync_recent_failures,
     sync_status,
@@ -35,6 +39,8 @@ class Command(BaseCommand):
         parser.add_argument("--failures", type=int, default=10, help="recent failures to list")
 
     def handle(self, *args, **options):
+        for sentence in publishing_paused_sentences():  # first: nothing moves until it's fixed
+            self.stdout.write(self.style.ERROR(f"PAUSED: {sentence}"))
         statuses = sync_status()
         for line in status_table(statuses):
             self.stdout.write(line)

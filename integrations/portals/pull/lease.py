@@ -2,14 +2,20 @@
 
 Whoever's UPDATE matches the free (or expired) lease owns it until `pull_lease_until`; the owner
 renews it as it goes and releases it at the end. A crashed pull's lease simply expires.
+
+Issue 10, item 3: the lease is short (PORTAL_PULL_LEASE_SECONDS, 30 s) and a heartbeat renews it
+every third of that while the pull runs (`lease_held`), so a killed pull frees its connection
+within a minute; `pull_runs_stale_fail` then marks its Pull run failed.
 """
 
+import contextlib
 import uuid
 
 from django.db.models import Q
 from django.utils import timezone
 
-from integrations.portals.models import PortalConnection
+from builderops.core.heartbeat import Heartbeat
+from integrations.portals.models.connection import PortalConnection
 from integrations.portals.pull.config import pull_lease
 
 
@@ -47,3 +53,20 @@ def lease_release(connection_id: int, token: str) -> None:
     PortalConnection.objects.filter(pk=connection_id, pull_lease_owner=token).update(
         pull_lease_until=None, pull_lease_owner=""
     )
+
+
+@contextlib.contextmanager
+def lease_held(connection_id: int, token: str):
+    """Renew the lease while the block runs; release it if the worker stops meanwhile."""
+
+    def renew() -> None:
+        with contextlib.suppress(LeaseLost):  # the pull itself notices at its next checkpoint
+            lease_renew(connection_id, token)
+
+    with Heartbeat(
+        renew,
+        release=lambda: lease_release(connection_id, token),
+        interval=pull_lease().total_seconds() / 3,
+        name=f"pull lease of portal connection {connection_id}",
+    ):
+        yield

@@ -7,8 +7,14 @@ POST /_sandbox/reset             forget all records and the log; configured regi
 POST /_sandbox/regions           {"name": "Dayton", "active": true} add or (de)activate a region
 POST /_sandbox/tokens/expire     every issued token is expired from now on
 PUT  /_sandbox/faults            change faults at run time (answered by FaultMiddleware)
+POST /_sandbox/mutate            change a record behind the client's back (drift tests, issue 10):
+                                 {"level": "neighborhoods", "externalId": "N1", "set": {"name": …}}
+                                 sets fields (`"active": false` deactivates it); `"delete": true`
+                                 removes it; level is divisions, master-communities,
+                                 neighborhoods or homes
 """
 
+from .errors import ApiError
 from .oauth import TokenIssuer
 from .requestlog import RequestLog
 from .routing import Call, Route, route
@@ -40,6 +46,16 @@ def control_routes(store: Store, issuer: TokenIssuer, log: RequestLog) -> list[R
     async def tokens_expire(call: Call):
         return {"expired": issuer.expire_all()}
 
+    async def mutate(call: Call):
+        level = required_string(call.body, "level")
+        external_id = required_string(call.body, "externalId")
+        if call.body.get("delete"):
+            return {"deleted": store.record_delete(level, external_id)}
+        changes = call.body.get("set")
+        if not isinstance(changes, dict):
+            raise ApiError(400, "Field 'set' is required")
+        return store.record_set(level, external_id, changes)
+
     open_route = {"kind": "open"}
     return [
         route("GET", "/_sandbox/state", state, **open_route),
@@ -48,4 +64,5 @@ def control_routes(store: Store, issuer: TokenIssuer, log: RequestLog) -> list[R
         route("POST", "/_sandbox/reset", reset, **open_route, json_body=False),
         route("POST", "/_sandbox/regions", regions, **open_route),
         route("POST", "/_sandbox/tokens/expire", tokens_expire, **open_route, json_body=False),
+        route("POST", "/_sandbox/mutate", mutate, **open_route),
     ]

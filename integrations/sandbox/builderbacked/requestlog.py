@@ -3,6 +3,7 @@
 One record per request (paths under `/_sandbox/` are not logged):
 
     {"t": 1700000000.123,        # unix time at arrival, before any injected latency
+     "end": 1700000000.150,      # unix time the answer was sent (or the request dropped)
      "method": "POST", "path": "/api/v2/locations/divisions",
      "status": 200,              # or "dropped": the client never got a complete answer
      "externalId": "DIV_001",    # from the JSON body, when it has one
@@ -117,6 +118,7 @@ def _watch(send, record: dict, progress: dict):
 
 
 def _finish(record: dict, scope, progress: dict) -> None:
+    record["end"] = time.time()  # with "t": what was in flight at once (issue 10's soak test)
     record["created"] = bool(scope.get("sandbox.created"))
     record["drop"] = scope.get("sandbox.drop")
     if not progress["started"]:

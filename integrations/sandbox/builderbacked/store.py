@@ -188,6 +188,29 @@ class Store:
             record = self.locations[level.key].get(parent_id)
         return False
 
+    # Test control (POST /_sandbox/mutate): change what Builder Backed holds behind our back.
+
+    def record_set(self, level_key: str, external_id: str, changes: dict) -> dict:
+        """Overwrite fields of one record as-is (no validation: someone else's edit)."""
+        record = self._record(level_key, external_id)
+        record.update({key: value for key, value in changes.items() if key not in ("id",)})
+        if level_key == "homes":
+            return self.home_view(record)
+        return location_view(LEVELS[level_key], record)
+
+    def record_delete(self, level_key: str, external_id: str) -> bool:
+        """Forget one record (its children stay, as orphans would on a real server)."""
+        self._record(level_key, external_id)
+        records = self.homes if level_key == "homes" else self.locations[level_key]
+        return records.pop(external_id, None) is not None
+
+    def _record(self, level_key: str, external_id: str) -> dict:
+        if level_key == "homes":
+            return self._home(external_id)
+        if level_key not in LEVELS:
+            raise ApiError(400, "Invalid value for 'level' field")
+        return self._location(LEVELS[level_key], external_id)
+
     def dump(self) -> dict:
         """Everything, in API shapes (divisions also show `regionName`): GET /_sandbox/state."""
         divisions = [

@@ -2,6 +2,7 @@
 
 import base64
 import logging
+import time
 from urllib.parse import parse_qs
 
 import httpx
@@ -10,8 +11,8 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 
 from integrations import errors
-from integrations.builderbacked import (
-    BuilderBackedClient,
+from integrations.builderbacked.client import BuilderBackedClient
+from integrations.builderbacked.references import (
     Duplicate,
     Level,
     Reference,
@@ -104,8 +105,8 @@ class TestToken:
         assert client.auth.cache_key != other_scopes.auth.cache_key
         assert client.auth.cache_key == other_secret.auth.cache_key
 
-    @pytest.mark.parametrize(("expires_in", "timeout"), [(3600, 3540), (5, 4.5)])
-    def test_token_is_cached_until_shortly_before_it_expires(self, expires_in, timeout):
+    @pytest.mark.parametrize(("expires_in", "reuse"), [(3600, 3540), (5, 4.5)])
+    def test_token_is_reused_until_shortly_before_it_expires(self, expires_in, reuse):
         stored = {}
 
         class SpyCache:
@@ -115,12 +116,23 @@ class TestToken:
             def set(self, key, value, timeout):
                 stored[key] = (value, timeout)
 
+            def add(self, key, value, timeout):  # the cross-process fetch lock
+                return True
+
+            def delete(self, key):
+                pass
+
         wire = Wire(token_reply(expires_in=expires_in), reply(200, []))
         client = make_client(wire, cache=SpyCache())
 
+        before = time.time()
         client.list_regions()
 
-        assert stored == {client.auth.cache_key: ("tok-1", pytest.approx(timeout))}
+        (entry, timeout), *_ = stored.values()
+        assert list(stored) == [client.auth.cache_key]
+        assert entry["token"] == "tok-1"
+        assert entry["renew_at"] - before == pytest.approx(reuse, abs=0.5)
+        assert timeout == expires_in  # the entry outlives its reuse; renew_at decides
 
     def test_401_drops_the_token_fetches_a_new_one_and_retries_once(self):
         wire = Wire(token_reply("old"), reply(401), token_reply("new"), reply(200, []))
@@ -135,7 +147,7 @@ class TestToken:
             "GET /api/v2/locations/regions",
         ]
         assert wire.requests[3].headers["Authorization"] == "Bearer new"
-        assert cache.get(client.auth.cache_key) == "new"
+        assert cache.get(client.auth.cache_key)["token"] == "new"
 
     def test_a_second_401_raises_unauthorized(self):
         rejected = bb_error(401, "Invalid or missing authentication token")
@@ -202,28 +214,58 @@ DIV = {"externalId": "DIV_001", "name": "North", "regionName": "Cincinnati"}
 HOME = {"externalId": "H 1/2", "neighborhoodExternalId": "NH_001", "type": "Single Family"}
 ENDPOINTS = [
     (lambda c: c.list_regions(), "GET", "/api/v2/locations/regions", None),
-    (lambda c: c.list_divisions(), "GET", "/api/v2/locations/divisions", None),
-    (lambda c: c.get_division("DIV_001"), "GET", "/api/v2/locations/divisions/DIV_001", None),
-    (lambda c: c.create_division(DIV), "POST", "/api/v2/locations/divisions", DIV),
-    (lambda c: c.update_division(DIV), "PUT", "/api/v2/locations/divisions", DIV),
-    (lambda c: c.list_master_communities(), "GET", "/api/v2/locations/master-communities", None),
+    (lambda c: c.location("division").list(), "GET", "/api/v2/locations/divisions", None),
     (
-        lambda c: c.get_master_community("MC 1"),
+        lambda c: c.location("division").get("DIV_001"),
+        "GET",
+        "/api/v2/locations/divisions/DIV_001",
+        None,
+    ),
+    (lambda c: c.location("division").create(DIV), "POST", "/api/v2/locations/divisions", DIV),
+    (lambda c: c.location("division").update(DIV), "PUT", "/api/v2/locations/divisions", DIV),
+    (
+        lambda c: c.location("master_community").list(),
+        "GET",
+        "/api/v2/locations/master-communities",
+        None,
+    ),
+    (
+        lambda c: c.location("master_community").get("MC 1"),
         "GET",
         "/api/v2/locations/master-communities/MC%201",
         None,
     ),
-    (lambda c: c.create_master_community(DIV), "POST", "/api/v2/locations/master-communities", DIV),
-    (lambda c: c.update_master_community(DIV), "PUT", "/api/v2/locations/master-communities", DIV),
-    (lambda c: c.list_neighborhoods(), "GET", "/api/v2/locations/neighborhoods", None),
     (
-        lambda c: c.get_neighborhood("NH/1"),
+        lambda c: c.location("master_community").create(DIV),
+        "POST",
+        "/api/v2/locations/master-communities",
+        DIV,
+    ),
+    (
+        lambda c: c.location("master_community").update(DIV),
+        "PUT",
+        "/api/v2/locations/master-communities",
+        DIV,
+    ),
+    (lambda c: c.location("neighborhood").list(), "GET", "/api/v2/locations/neighborhoods", None),
+    (
+        lambda c: c.location("neighborhood").get("NH/1"),
         "GET",
         "/api/v2/locations/neighborhoods/NH%2F1",
         None,
     ),
-    (lambda c: c.create_neighborhood(DIV), "POST", "/api/v2/locations/neighborhoods", DIV),
-    (lambda c: c.update_neighborhood(DIV), "PUT", "/api/v2/locations/neighborhoods", DIV),
+    (
+        lambda c: c.location("neighborhood").create(DIV),
+        "POST",
+        "/api/v2/locations/neighborhoods",
+        DIV,
+    ),
+    (
+        lambda c: c.location("neighborhood").update(DIV),
+        "PUT",
+        "/api/v2/locations/neighborhoods",
+        DIV,
+    ),
     (lambda c: c.location("division").list(), "GET", "/api/v2/locations/divisions", None),
     (lambda c: c.get_home("H 1/2"), "GET", "/api/v2/homes/H%201%2F2", None),
     (lambda c: c.create_home(HOME), "POST", "/api/v2/homes", HOME),
@@ -260,7 +302,7 @@ class TestErrors:
         wire = token_then(bb_error(404, "Division with external ID 'DIV 9' not found"))
 
         with pytest.raises(errors.NotFound) as caught:
-            make_client(wire).create_master_community({"externalId": "MC_1"})
+            make_client(wire).location("master_community").create({"externalId": "MC_1"})
 
         assert caught.value.message == "Division with external ID 'DIV 9' not found"
         assert missing_reference(caught.value) == Reference(Level.DIVISION, "DIV 9")
@@ -359,7 +401,7 @@ class TestFromSettings:
         wire = Wire(token_reply(), reply(200, []))
 
         client = BuilderBackedClient.from_settings(transport=wire.transport)
-        client.list_divisions()
+        client.location("division").list()
 
         assert str(wire.requests[0].url) == settings.BUILDERBACKED_TOKEN_URL
         assert parse_qs(wire.requests[0].content.decode())["scope"] == ["location.write"]

@@ -95,7 +95,7 @@ def wait_until_published(timeout: float = 60.0) -> None:
         if not left:
             return
         assert not [row for row in left if row[2] == SyncState.FAILED], left
-        time.sleep(0.5)
+        time.sleep(0.1)
     pytest.fail(f"not all published within {timeout}s: {left}")
 
 

@@ -12,7 +12,7 @@ from builderops.core.publishing import SyncState
 from homes.models import Homeowner
 from homes.services import home_update, homeowner_add, homeowner_remove
 from integrations.builderbacked.sync.lease import leases_claim
-from integrations.builderbacked.sync.outcome import MAX_ATTEMPTS, Outcome
+from integrations.builderbacked.sync.outcome import RETRY_MAX_SECONDS, Outcome
 from integrations.builderbacked.sync.publish import record_publish, records_publish
 from locations.services import location_deactivate, location_update
 from tests.integrations.http_fakes import reply
@@ -210,9 +210,12 @@ class TestParentsFirst:
     def test_a_404_naming_the_parent_marks_the_parent_due_and_the_child_waits(self, boss, queued):
         division, community, _ = build_chain(boss)
         mark_published(division)
-        wire = BBWire(bb_error(404, "Division with external ID 'DIV_1' not found"))
+        missing = bb_error(404, "Division with external ID 'DIV_1' not found")
+        wire = BBWire(missing, missing)  # the create, then the GET that tells missing from inactive
 
         assert publish(community, wire) == Outcome.WAITING
+
+        assert wire.paths()[1] == "GET /api/v2/locations/divisions/DIV_1"
 
         division.refresh_from_db()
         assert division.sync_state == SyncState.PENDING
@@ -270,15 +273,19 @@ class TestFailures:
 
         assert report.retry_in >= 90
 
-    def test_transient_failures_give_up_after_the_bound(self, boss, queued):
+    def test_transient_failures_never_become_permanent(self, boss, queued):
+        # Issue 10: only the remote makes a failure permanent; a long outage just waits longer.
         division, *_ = build_chain(boss)
-        type(division).objects.filter(pk=division.pk).update(sync_attempts=MAX_ATTEMPTS - 1)
+        type(division).objects.filter(pk=division.pk).update(sync_attempts=50)
         wire = BBWire(bb_error(502, "Bad gateway"))
 
-        assert publish(division, wire) == Outcome.FAILED
+        report = record_publish(division._meta.label, division.pk, client=bb_client(wire))
 
-        assert division.sync_state == SyncState.FAILED
-        assert f"gave up after {MAX_ATTEMPTS} attempts" in division.sync_last_error
+        division.refresh_from_db()
+        assert report.outcome == Outcome.RETRYING
+        assert RETRY_MAX_SECONDS <= report.retry_in <= RETRY_MAX_SECONDS * 1.5
+        assert division.sync_state == SyncState.RETRYING
+        assert "Bad gateway" in division.sync_last_error
 
 
 class TestOnlyApprovedStateIsSent:
@@ -385,13 +392,12 @@ class TestHomeowners:
         assert home.sync_homeowners_replace is False
 
     def test_an_edited_homeowner_is_sent_with_the_whole_set(self, boss, queued):
-        from homes.services import home_homeowners_changed, homeowner_save
+        from homes.services import home_save
 
         home = self.published_home(boss)
         owner = home.homeowners.get()
         owner.first_name = "Robin"
-        homeowner_save(home=home, owner=owner, user=boss)
-        home_homeowners_changed(home=home, user=boss)
+        home_save(home=home, user=boss, owners_saved=[owner])
         wire = BBWire(reply(200, {"id": 500}))
 
         assert publish(home, wire) == Outcome.PUBLISHED

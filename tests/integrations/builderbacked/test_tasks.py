@@ -104,9 +104,10 @@ class TestQueueing:
 
         assert [len(ids) for _, ids in queued.batches] == [2, 2, 1]
 
-    def test_the_sweeper_runs_every_30_seconds_and_regions_are_pulled(self):
+    def test_the_sweeper_runs_every_15_seconds_and_regions_are_pulled(self):
+        # 15 s + ENQUEUE_STALE (30 s): a lost message is queued again within a minute (issue 10).
         schedule = {entry["task"]: entry["schedule"] for entry in app.conf.beat_schedule.values()}
-        assert schedule["builderbacked.publish_due"] == 30.0
+        assert schedule["builderbacked.publish_due"] == 15.0
         assert schedule["builderbacked.pull_regions"] == 900.0
 
 
@@ -170,3 +171,36 @@ class TestRegions:
                 approve=True,
                 data={"external_id": "DIV_D", "name": "Dayton", "region": region},
             )
+
+
+class TestOurOwnServicesFailing:
+    """Issue 10, item 2: a deadlock or a lost connection of ours is retried, never a failure."""
+
+    def test_a_database_deadlock_mid_batch_retries_the_batch(self, monkeypatch):
+        from django.db import OperationalError
+
+        calls = []
+
+        def deadlock_once(label, ids, client):
+            calls.append(ids)
+            if len(calls) == 1:
+                raise OperationalError("deadlock detected")
+            return {}
+
+        monkeypatch.setattr(tasks, "records_publish", deadlock_once)
+        sync_client_fake(monkeypatch, BBWire())
+
+        result = tasks.publish_batch.apply(("locations.Division", [7, 8]))  # retries inline
+
+        assert result.successful()
+        assert calls == [[7, 8], [7, 8]]
+
+    def test_a_bug_is_not_mistaken_for_an_outage(self, monkeypatch):
+        def bug(*args, **kwargs):
+            raise KeyError("surely a bug")
+
+        monkeypatch.setattr(tasks, "records_publish", bug)
+        sync_client_fake(monkeypatch, BBWire())
+
+        with pytest.raises(KeyError):
+            tasks.publish_batch("locations.Division", [1])
