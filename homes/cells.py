@@ -20,12 +20,15 @@ PLAIN_EMAIL = re.compile(
 
 
 def state_parse(text: str) -> str:
-    """Accept only an upper-case USPS code (builder-backed.md: "two-letter state code")."""
-    if text in USPS_STATES:
-        return text
-    code = STATE_CODE_BY_NAME.get(text.lower()) or (
-        text.upper() if text.upper() in USPS_STATES else None
-    )
+    """Accept a USPS code in any case, upper-cased (builder-backed.md: "two-letter state code").
+
+    Issue 12: `oh` and `Oh` can only mean OH — the engine lists the change on the preview. A
+    state's name is refused with its code: names are ambiguous in ways codes aren't.
+    """
+    code = text.upper()
+    if code in USPS_STATES:
+        return code
+    code = STATE_CODE_BY_NAME.get(text.lower())
     if code:
         raise CellError(f"must be the two-letter code “{code}”", f"Write {code}")
     raise CellError("is not a USPS state code", "Write the two-letter code, e.g. OH for Ohio")

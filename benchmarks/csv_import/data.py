@@ -52,3 +52,24 @@ def slice_file(source: Path, rows: int) -> Path:
                     break
                 out.write(line)
     return path
+
+
+def changed_file(source: Path, every: int = 100) -> Path:
+    """Write (once) `source` with every `every`-th home's city changed: 1% of rows by default."""
+    path = source.with_name(f"{source.stem}-changed-1-in-{every}.csv")
+    if path.exists():
+        return path
+    partial = path.with_suffix(".partial")
+    with (
+        open(source, newline="", encoding="utf-8") as handle,
+        open(partial, "w", newline="", encoding="utf-8") as out,
+    ):
+        reader, writer = csv.reader(handle), csv.writer(out)
+        writer.writerow(next(reader))
+        city = HEADER.index("city")
+        for number, row in enumerate(reader):
+            if number % every == 0:
+                row[city] = "Dayton"
+            writer.writerow(row)
+    partial.rename(path)
+    return path

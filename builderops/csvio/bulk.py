@@ -10,9 +10,9 @@ history_type "+" and history_user — what `bulk_history_create` writes.
 
 from enum import Enum
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 BATCH = 1000
 
@@ -51,6 +51,49 @@ def records_insert(model, objs: list, *, user, reason: str) -> None:
         bulk_create_with_history(
             objs, model, batch_size=BATCH, default_user=user, default_change_reason=reason
         )
+
+
+def records_update(model, objs: list, fields: list[str], *, user, reason: str) -> None:
+    """Save `fields` of the stored `objs` and one "~" history row each.
+
+    What simple-history's `bulk_update_with_history` does, but on PostgreSQL with one
+    `UPDATE … FROM (VALUES …)` per batch: Django's bulk_update builds a CASE per row and field,
+    measured at ~30 ms a home with its 16 review and sync fields (issue 12, item 4).
+    """
+    if not objs:
+        return
+    if connection.vendor != "postgresql":
+        bulk_update_with_history(
+            objs, model, fields, batch_size=BATCH, default_user=user, default_change_reason=reason
+        )
+        return
+    with transaction.atomic(savepoint=False):
+        for start in range(0, len(objs), BATCH):
+            values_update(model, objs[start : start + BATCH], fields)
+        model.history.bulk_history_create(
+            objs, batch_size=BATCH, update=True, default_user=user, default_change_reason=reason
+        )
+
+
+def values_update(model, objs: list, names: list[str]) -> None:
+    """UPDATE `names` (field names or attnames) of `objs` from one VALUES list."""
+    meta, quote = model._meta, connection.ops.quote_name
+    fields = [meta.pk, *(meta.get_field(name) for name in names)]
+    columns = [quote(field.column) for field in fields]
+    row = "(" + ", ".join(f"%s::{field.db_type(connection)}" for field in fields) + ")"
+    assignments = ", ".join(f"{column} = v.{column}" for column in columns[1:])
+    sql = (
+        f"UPDATE {quote(meta.db_table)} AS t SET {assignments} "  # noqa: S608 - names, not data
+        f"FROM (VALUES {', '.join([row] * len(objs))}) AS v({', '.join(columns)}) "
+        f"WHERE t.{columns[0]} = v.{columns[0]}"
+    )
+    params = [
+        field.get_db_prep_save(getattr(obj, field.attname), connection)
+        for obj in objs
+        for field in fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def copy_insert(model, objs: list, *, user, reason: str) -> None:

@@ -1,43 +1,66 @@
 """The streaming pass over a file, shared by preview (writer=None) and apply (a ChunkWriter).
 
 Rows are read, validated and classified in chunks of CHUNK_ROWS: each chunk looks up its stored
-records by external id in one query; parents come from one dict loaded up front. Errors and seen
-ids go to an on-disk Workspace, so memory holds one chunk, the parents and a few samples.
+records by external id in one query; parents come from one dict loaded up front. Errors, notices,
+normalised cells and seen ids go to an on-disk Workspace, so memory holds one chunk, the parents
+and a few samples.
+
+Issue 12, item 2 — what only differs in form is accepted, and said: a cell whose parser returns
+a value written differently (`oh` → `OH`, `yes` → `true`, `03/31/2026` → `2026-03-31`) is listed
+as normalised (trimmed surrounding spaces and the export's own `'` formula escape are not: they
+are not part of the value). A row shorter than the header is read with blank trailing cells when
+all of them are optional (a notice per row); a row longer than the header only when its extra
+cells are empty.
 """
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from builderops.core.review import user_can_approve
+from builderops.core.review import ReviewState
 from builderops.csvio.cells import formula_unescape
 from builderops.csvio.errors import CellError, FileError, RowError
 from builderops.csvio.headers import HeaderMap, headers_map
+from builderops.csvio.limits import table_limited
 from builderops.csvio.parents import ParentResolver
 from builderops.csvio.reader import table_open
 from builderops.csvio.rows import Row, rows_text
-from builderops.csvio.spec import ImportSpec
+from builderops.csvio.spec import ImportSpec, cell_value
 from builderops.csvio.workspace import Workspace
 
 CHUNK_ROWS = 5000
 SHOWN_ERRORS = 1000
+SHOWN_NOTICES = 100
+SHOWN_NORMALISED = 100
 SAMPLES = 5
 STATES = ("new", "updated", "unchanged")
+# Template rows' external ids start with this, and no stored record's may (issue 12).
+EXAMPLE_PREFIX = "EXAMPLE_"  # spec.example_id
 
 
 @dataclass
 class Outcome:
-    """What a pass found: counts per outcome, a few samples, the first errors, warnings."""
+    """What a pass found: counts per outcome, samples, the first errors, notices and normalised
+    cells, and which field each header fills."""
 
     counts: dict[str, int] = field(default_factory=dict)
     samples: dict[str, list[dict]] = field(default_factory=dict)
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0
-    warnings: list[str] = field(default_factory=list)
+    columns: list[dict] = field(default_factory=list)  # headers_map(…).mapping()
+    notices: list[str] = field(default_factory=list)
+    notice_count: int = 0
+    normalised: list[dict] = field(default_factory=list)  # {"column", "before", "after", "rows"}
+    normalised_count: int = 0
     errors_csv_rows: int = 0
 
     @property
     def valid(self) -> bool:
         return self.error_count == 0
+
+    @property
+    def ignored(self) -> list[str]:
+        """Name the headers whose values are deliberately not imported."""
+        return [column["header"] for column in self.columns if column["status"] == "ignored"]
 
 
 def plan_step(index: int, column, header: str) -> tuple:
@@ -84,7 +107,6 @@ class ImportPass:
         self.spec, self.path, self.user, self.approve = spec, path, user, approve
         self.writer = writer
         self.progress = progress or (lambda fraction, rows: None)
-        self.can_approve = user_can_approve(user, spec.model)
         self.samples = {state: [] for state in STATES}
         self.parents: ParentResolver | None = None
         self.rows_seen = 0
@@ -108,7 +130,8 @@ class ImportPass:
         return outcome
 
     def table_process(self) -> None:
-        with table_open(self.path) as table:
+        with table_limited(table_open(self.path)) as table:
+            self.ws.notices_add([(None, notice) for notice in table.notices])
             self.hmap = headers_map(self.spec, table.headers, table.header_row)
             if self.hmap.errors:
                 self.ws.errors_add(self.hmap.errors)
@@ -132,12 +155,15 @@ class ImportPass:
     def chunk_process(self, chunk: list[tuple[int, list[str]]]) -> None:
         rows = [self.row_parse(number, cells) for number, cells in chunk]
         keys = [row.key for row in rows if row.key is not None]
-        existing = self.spec.existing_load(keys) if keys else {}
+        stored = self.spec.existing_values(keys) if keys else {}
         for row in rows:
             if not row.errors:
-                self.row_classify(row, existing.get(row.key))
+                self.row_classify(row, stored.get(row.key))
+        self.records_attach(rows)
         errors = [error for row in rows for error in row.errors]
         self.ws.errors_add(errors)
+        self.ws.normalised_add([(r.number, *n) for r in rows for n in r.normalised])
+        self.ws.notices_add([(r.number, notice) for r in rows for notice in r.notices])
         self.ws.seen_add([(r.key, r.number, r.state, r.to_draft) for r in rows])
         self.rows_seen += len(rows)
         # A repeated id fails the file (duplicates_check reports it at the end); writing would
@@ -150,17 +176,9 @@ class ImportPass:
     def row_parse(self, number: int, cells: list[str]) -> Row:
         """Parse one row's cells into values, collecting every cell error."""
         row = Row(number, cells)
-        width = self.hmap.width
-        if len(cells) != width and (len(cells) < width or any(cells[width:])):
-            row.error(
-                "",
-                "",
-                f"has {len(cells)} values but the header has {width} columns",
-                "Quote values that contain the delimiter or a line break, and give the row "
-                "one value per column",
-            )
+        if len(cells) != self.hmap.width and not self.width_fit(row):
             return row
-        values, extra = row.values, row.extra
+        values, extra, cells = row.values, row.extra, row.cells
         for index, parse, attr, header, required_fix, blank, is_extra in self.plan:
             text = cells[index]
             if text[:1] == "'":
@@ -176,29 +194,90 @@ class ImportPass:
                 except CellError as exc:
                     row.error(header, text, exc.message, exc.fix)
                     continue
+                if value is not text and cell_value(value) != text:
+                    row.normalised.append((header, text, cell_value(value)))
             if is_extra:
                 extra[attr] = value
             else:
                 values[attr] = value
         row.key = row.values.get("external_id")
+        example = self.example_check(row)
         self.spec.row_extra(row, self.hmap)
-        if self.parents is not None:
+        if self.parents is not None and not example:  # its example parent is unknown too
             self.parents.resolve(row)
         return row
 
-    def row_classify(self, row: Row, obj) -> None:
-        """Decide new / updated / unchanged and check approving is allowed."""
-        row.obj = obj
-        if obj is None:
+    def width_fit(self, row: Row) -> bool:
+        """Fit a row to the header's width, or put an error on it; say whether it fits."""
+        width, cells = self.hmap.width, row.cells
+        if len(cells) > width:
+            extra = next((i for i in range(width, len(cells)) if cells[i]), None)
+            if extra is None:
+                return True  # trailing delimiters: the extra cells are empty
+            row.error(
+                f"{extra + 1} (no header)",
+                cells[extra],
+                f"has {len(cells)} values but the header has {width} columns",
+                "Quote values that contain the delimiter or a line break, and give the row "
+                "one value per column",
+            )
+            return False
+        missing = [(c, h) for i, c, h in self.hmap.columns if i >= len(cells)]
+        required = [header for column, header in missing if column.required]
+        if required:
+            row.error(
+                required[0],
+                "",
+                f"is missing{also_missing(required[1:])}: the row stops after {len(cells)} of "
+                f"the header's {width} columns",
+                "Give the row one value per column; quote values that contain the delimiter or "
+                "a line break",
+            )
+            return False
+        row.cells = cells + [""] * (width - len(cells))
+        if missing:  # when only ignored columns are missing, nothing is read from them anyway
+            row.notices.append(short_row_notice(row.number, len(cells), width, missing))
+        return True
+
+    def example_check(self, row: Row) -> bool:
+        """Refuse the template's example row (uploaded unchanged it must not become a record);
+        return whether the row is one."""
+        example = bool(row.key) and row.key.startswith(EXAMPLE_PREFIX)
+        if example:
+            noun = self.spec.model._meta.verbose_name
+            row.error(
+                self.hmap.header_for(self.spec.key_column),
+                row.key,
+                f"is the template's example row, not a real {noun} (external IDs starting "
+                f"{EXAMPLE_PREFIX} are reserved for examples)",
+                f"Delete the example row, or replace it with a real {noun}",
+            )
+        return example
+
+    def row_classify(self, row: Row, stored: dict | None) -> None:
+        """Decide new / updated / unchanged from the record's stored values (existing_values)
+        and check approving is allowed."""
+        if stored is None:
             row.state = "new"
         else:
-            row.changed = self.spec.changes(obj, row)
-            if self.approve and not obj.is_approved:
+            approved = stored["review_state"] == ReviewState.APPROVED
+            row.changed = self.spec.changes(stored, row)
+            if self.approve and not approved:
                 row.changed.append("review_state")
             row.state = "updated" if row.changed else "unchanged"
-            row.to_draft = row.state == "updated" and obj.is_approved and not self.can_approve
+            # Issue 12: unticked "approve on import" leaves every change a draft, approvers' too.
+            row.to_draft = row.state == "updated" and approved and not self.approve
         if self.parents is not None:
             self.parents.check(row)
+
+    def records_attach(self, rows: list[Row]) -> None:
+        """Load the stored records of the updated rows only: the writer and the samples need
+        them, the unchanged ones (most of a re-import) don't (issue 12, item 4)."""
+        keys = [row.key for row in rows if row.state == "updated"]
+        records = self.spec.existing_load(keys) if keys else {}
+        for row in rows:
+            if row.state == "updated":
+                row.obj = records[row.key]
 
     def samples_add(self, rows: list[Row]) -> None:
         for row in rows:
@@ -241,11 +320,33 @@ class ImportPass:
             state: [s for s in bucket if s["row"] not in invalid]
             for state, bucket in self.samples.items()
         }
-        errors = self.ws.errors(SHOWN_ERRORS)
         return Outcome(
             counts=counts,
             samples=samples,
-            errors=errors,
+            errors=self.ws.errors(SHOWN_ERRORS),
             error_count=self.ws.error_count(),
-            warnings=self.hmap.warnings,
+            columns=self.hmap.mapping(),
+            notices=self.ws.notices(SHOWN_NOTICES),
+            notice_count=self.ws.notice_count(),
+            normalised=self.ws.normalised_groups(SHOWN_NORMALISED),
+            normalised_count=self.ws.normalised_count(),
         )
+
+
+def also_missing(headers: list[str]) -> str:
+    """Say `, and so is X` or `, and so are X and Y` (nothing for no headers)."""
+    if not headers:
+        return ""
+    if len(headers) == 1:
+        return f", and so is {headers[0]}"
+    return f", and so are {', '.join(headers[:-1])} and {headers[-1]}"
+
+
+def short_row_notice(number: int, count: int, width: int, missing: list) -> str:
+    """Say that a short row's missing trailing cells were read as blank, naming them."""
+    headers = [header for _, header in missing]
+    named = headers[0] if len(headers) == 1 else f"{headers[0]} … {headers[-1]}"
+    return (
+        f"Row {number} stops after {count} of the header's {width} columns: its last "
+        f"{width - count} (optional: {named}) were read as blank."
+    )

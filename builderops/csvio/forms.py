@@ -12,7 +12,11 @@ class UploadForm(forms.Form):
     approve = forms.BooleanField(
         label="Approve on import",
         required=False,
-        help_text="Imported records arrive approved and are published to Builder Backed.",
+        help_text=(
+            "Ticked: imported records arrive approved by you and are published to Builder "
+            "Backed. Unticked: every imported change is saved as a draft for an approver — "
+            "yours too."
+        ),
     )
 
     def __init__(self, *args, can_approve: bool = False, **kwargs):

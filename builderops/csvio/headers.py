@@ -1,19 +1,25 @@
-"""Map a file's header row to a kind's columns, reporting missing, misspelt and unknown ones.
+"""Classify every header of a file: imported, deliberately ignored, or ambiguous (an error).
 
-Decided here: a header that closely resembles a known column is an error (its values would
-otherwise be silently dropped); any other unknown header is a warning and its values are ignored.
-The `errors` column that errors.csv adds is ignored, so a fixed errors.csv uploads as is.
+Decided here (issue 12, item 1) — no column is ever silently dropped:
+- imported: the header names a known column in any case/spacing (`External ID`, `zip`,
+  `homeownerEmail`); the preview and the command say which field each one fills;
+- ambiguous: the header is close to a known column (similar.py: at most two edits, one in a
+  short name — `adressLine2`, `homeowner1Emial`) or names one of its fields without its owner
+  (`email` in a homes file). That is an error naming the column it resembles: its values would
+  otherwise be lost;
+- ignored: anything else (`notes`, `Sales Rep`), listed as ignored on the preview and in the
+  command's output. The `errors` column errors.csv adds is ignored too, so a fixed errors.csv
+  uploads as is.
 """
 
-import difflib
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from builderops.csvio.errors import RowError
+from builderops.csvio.similar import close_matches
 from builderops.csvio.spec import Column, ImportSpec, header_key
 
 IGNORED_KEYS = {"errors"}
-MISSPELLING_CUTOFF = 0.8
 
 
 @dataclass
@@ -22,9 +28,10 @@ class HeaderMap:
 
     columns: list[tuple[int, Column, str]] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    ambiguous: dict[str, str] = field(default_factory=dict)  # header → the column it resembles
     width: int = 0
     row: int = 1
+    headers: list[str] = field(default_factory=list)
 
     def header_for(self, name: str) -> str:
         """Return the header as written for the contract column `name` (or `name`)."""
@@ -42,15 +49,39 @@ class HeaderMap:
         """Say whether the file has columns of records inside a row (e.g. homeowner1Email)."""
         return any("." in column.attr for _, column, _ in self.columns)
 
+    def mapping(self) -> list[dict]:
+        """Say, per header in file order, what becomes of it: the field it fills (`imported`),
+        nothing (`ignored`), or an error (`ambiguous`, with the column it resembles)."""
+        fills = {index: column_fills(column) for index, column, _ in self.columns}
+        result = []
+        for index, text in enumerate(self.headers):
+            if index in fills:
+                result.append({"header": text, "fills": fills[index], "status": "imported"})
+            elif text in self.ambiguous:
+                resembles = f"nothing: it resembles {self.ambiguous[text]} (see the errors)"
+                result.append({"header": text, "fills": resembles, "status": "ambiguous"})
+            elif text:
+                result.append({"header": text, "fills": "", "status": "ignored"})
+        return result
+
+
+def column_fills(column: Column) -> str:
+    """Describe the field a column fills, e.g. `postalCode (ZIP code)`."""
+    if not column.label or column.label == column.name:
+        return column.name
+    if column.label.startswith(column.name):  # `type (Single Family or Multi Family)`
+        return column.label
+    return f"{column.name} ({column.label})"
+
 
 def headers_map(spec: ImportSpec, headers: list[str], row: int = 1) -> HeaderMap:
     """Match `headers` to `spec`'s columns; collect every header problem at once."""
-    result = HeaderMap(width=len(headers), row=row)
+    result = HeaderMap(width=len(headers), row=row, headers=headers)
     by_key = spec.column_by_key()
     unknown = []
     for index, text in enumerate(headers):
         key = header_key(text)
-        if not key or key in IGNORED_KEYS:
+        if not key:
             continue
         column = by_key.get(key) or spec.dynamic_column(key)
         if column is None:
@@ -66,7 +97,7 @@ def headers_map(spec: ImportSpec, headers: list[str], row: int = 1) -> HeaderMap
             )
         else:
             result.columns.append((index, column, text))
-    claimed = unknown_check(spec, result, unknown)
+    claimed = unknown_classify(spec, result, unknown)
     for column in spec.columns:
         if column.required and column.name not in result.names | claimed:
             result.errors.append(
@@ -80,27 +111,27 @@ def headers_map(spec: ImportSpec, headers: list[str], row: int = 1) -> HeaderMap
     return result
 
 
-def unknown_check(spec: ImportSpec, result: HeaderMap, unknown: list[str]) -> set[str]:
-    """Flag likely misspellings as errors and the rest as warnings; return the names claimed."""
-    known = {header_key(c.name): c.name for c in spec.columns if c.name not in result.names}
+def unknown_classify(spec: ImportSpec, result: HeaderMap, unknown: list[str]) -> set[str]:
+    """Refuse headers close to a known column, ignore the rest; return the names claimed."""
+    candidates = spec.header_candidates(result.names)
     claimed = set()
     for text in unknown:
-        close = difflib.get_close_matches(header_key(text), known, n=1, cutoff=MISSPELLING_CUTOFF)
-        if close:
-            name = known[close[0]]
-            claimed.add(name)
-            result.errors.append(
-                header_error(
-                    result.row,
-                    text,
-                    f"isn't a column BuilderOps knows — did you mean “{name}”?",
-                    f"Rename the column to {name}",
-                )
+        key = header_key(text)
+        names = [] if key in IGNORED_KEYS else close_matches(key, candidates)
+        if not names:
+            continue  # ignored: HeaderMap.mapping lists it as such
+        claimed.update(names)
+        resembles = " or ".join(f"“{name}”" for name in names)
+        result.ambiguous[text] = resembles
+        result.errors.append(
+            header_error(
+                result.row,
+                text,
+                f"isn't a column BuilderOps imports, but it resembles {resembles}",
+                f"Rename it to {names[0]}, or (if it holds something else) to a name unlike "
+                "any column's, which is then ignored",
             )
-        else:
-            result.warnings.append(
-                f"The column “{text}” isn't one BuilderOps imports: its values are ignored."
-            )
+        )
     return claimed
 
 

@@ -2,13 +2,14 @@
 
 builder-backed.md ("Hierarchy"): external ids and region names match case-sensitively, and a
 record's parent must exist and be active (a home's whole chain). The suggestion for an unknown
-key tries the same key in another case, then typed look-alikes (l/1, O/0), then difflib.
+key tries the same key in another case, then typed look-alikes (l/1, O/0), then a close key
+(similar.py): `NH_999` gets no suggestion of `NH_019` (issue 12).
 """
 
-import difflib
-
 from builderops.csvio.rows import Row
+from builderops.csvio.similar import candidates_fold, close_match, edit_distance, edits_allowed
 
+SEARCHED_KEYS = 200  # distinct unknown keys per pass that get an edit-distance search
 # Characters people type for one another in ids: l/I for 1, O/o for 0.
 CONFUSABLES = str.maketrans({"l": "1", "I": "1", "i": "1", "O": "0", "o": "0"})
 
@@ -29,6 +30,7 @@ class ParentResolver:
         for key in self.usable:
             self.folded.setdefault(key.lower(), key)
             self.folded.setdefault(confusables_fold(key), key)
+        self.candidates = candidates_fold(self.usable)
         self.suggestions: dict[str, str | None] = {}
 
     def resolve(self, row: Row) -> None:
@@ -80,7 +82,18 @@ class ParentResolver:
     def suggest(self, key: str) -> str | None:
         """Suggest the usable parent key nearest to `key` (cached per distinct key)."""
         if key not in self.suggestions:
-            same = self.folded.get(key.lower()) or self.folded.get(confusables_fold(key))
-            close = difflib.get_close_matches(key, self.usable, n=1, cutoff=0.6)
-            self.suggestions[key] = same or (close[0] if close else None)
+            self.suggestions[key] = self.folded.get(key.lower()) or self.near(key)
         return self.suggestions[key]
+
+    def near(self, key: str) -> str | None:
+        """Find a look-alike (`NH_00l`) or, for the first distinct keys, a key within two edits.
+
+        The edit-distance search scans every parent, so a file naming thousands of missing
+        parents searches only for the first SEARCHED_KEYS of them.
+        """
+        look_alike = self.folded.get(confusables_fold(key))
+        if look_alike and edit_distance(key.lower(), look_alike.lower()) <= edits_allowed(key):
+            return look_alike
+        if len(self.suggestions) < SEARCHED_KEYS:
+            return close_match(key, self.candidates)
+        return None

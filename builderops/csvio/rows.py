@@ -13,6 +13,8 @@ class Row:
         "errors",
         "extra",
         "key",
+        "normalised",
+        "notices",
         "number",
         "obj",
         "parent",
@@ -34,17 +36,23 @@ class Row:
         self.changed: list[str] = []
         self.to_draft = False
         self.children = None
+        self.normalised: list[tuple[str, str, str]] = []  # (column, as written, as imported)
+        self.notices: list[str] = []
 
     def error(self, column: str, value: str, message: str, fix: str) -> None:
         self.errors.append(RowError(self.number, column, value, message, fix))
         self.state = "invalid"
 
 
-def rows_text(numbers: list[int], limit: int = 5) -> str:
-    """Say "row 7", "rows 7 and 9" or "rows 2, 3, 4, 5, 6 and 4 more"."""
-    if len(numbers) == 1:
+def rows_text(numbers: list[int], limit: int = 5, total: int | None = None) -> str:
+    """Say "row 7", "rows 7 and 9" or "rows 2, 3, 4, 5, 6 and 4 more".
+
+    `total` is how many rows there are when `numbers` holds only the first of them.
+    """
+    total = len(numbers) if total is None else total
+    if total == 1:
         return f"row {numbers[0]}"
     shown = [str(n) for n in numbers[:limit]]
-    if len(numbers) > limit:
-        return f"rows {', '.join(shown)} and {len(numbers) - limit} more"
+    if total > len(shown):
+        return f"rows {', '.join(shown)} and {total - len(shown):,} more"
     return f"rows {', '.join(shown[:-1])} and {shown[-1]}"

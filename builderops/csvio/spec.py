@@ -78,6 +78,11 @@ def cell_value(value) -> str:
     return str(value)
 
 
+def example_id(noun: str) -> str:
+    """Return the template's external id for a `noun`, e.g. `EXAMPLE_MASTER_COMMUNITY_1`."""
+    return f"EXAMPLE_{noun.upper().replace(' ', '_')}_1"
+
+
 def external_id_column(example: str) -> Column:
     return Column(
         "externalId",
@@ -111,6 +116,10 @@ class ImportSpec(ABC):
     def column_by_key(self) -> dict[str, Column]:
         return {key: column for column in self.columns for key in column.keys}
 
+    def header_candidates(self, present: set[str]) -> dict[str, str]:
+        """Map header keys an unknown header may resemble to column names (headers.py)."""
+        return {key: column.name for column in self.columns for key in column.keys}
+
     def dynamic_column(self, key: str) -> Column | None:
         """Return a column for a header outside `columns` (e.g. homeowner3Email), or None."""
         return None
@@ -130,12 +139,22 @@ class ImportSpec(ABC):
         found = keys_stored(self.model, keys)
         return self.model._default_manager.in_bulk(found, field_name="external_id") if found else {}
 
-    def changes(self, obj, row) -> list[str]:
-        """Name the attributes `row` would change on the stored `obj`."""
+    def existing_values(self, keys: list[str]) -> dict[str, dict]:
+        """Return, by external id, the stored values the columns compare with (and `pk`,
+        `review_state`) — plain values, not model instances: most rows of a re-import are
+        unchanged, and building instances was most of its time (issue 12, item 4)."""
+        attrs = {column.attr for column in self.columns if "." not in column.attr}
+        stored = self.model._default_manager.filter(external_id__in=keys)
+        return {
+            values["external_id"]: values for values in stored.values("pk", "review_state", *attrs)
+        }
+
+    def changes(self, stored: dict, row) -> list[str]:
+        """Name the attributes `row` would change on a record's `stored` values."""
         return [
             attr
             for attr, value in row.values.items()
-            if attr != "external_id" and getattr(obj, attr) != value
+            if attr != "external_id" and stored[attr] != value
         ]
 
     def change_text(self, row, attr: str) -> str | None:
@@ -183,4 +202,13 @@ class ImportSpec(ABC):
         return [column.name for column in self.columns]
 
     def template_rows(self) -> list[list[str]]:
-        return [[column.example for column in self.columns]]
+        return [[self.template_example(column) for column in self.columns]]
+
+    def template_example(self, column: Column) -> str:
+        """Return the template's example for `column`: external ids no record can have
+        (`EXAMPLE_HOME_1`; engine.py refuses them), so an unchanged template writes nothing."""
+        if column.name == self.key_column:
+            return example_id(self.model._meta.verbose_name)
+        if self.parent and column.name == self.parent.column and not self.parent.by_name:
+            return example_id(self.parent.noun)
+        return column.example

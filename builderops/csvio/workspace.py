@@ -10,11 +10,15 @@ import tempfile
 from collections.abc import Iterator
 
 from builderops.csvio.errors import RowError
+from builderops.csvio.rows import rows_text
 
 SCHEMA = """
 CREATE TABLE errors (row INTEGER, seq INTEGER, col TEXT, value TEXT, message TEXT, fix TEXT);
 CREATE TABLE seen (key TEXT, row INTEGER, state TEXT, to_draft INTEGER);
+CREATE TABLE normalised (row INTEGER, col TEXT, before TEXT, after TEXT);
+CREATE TABLE notices (row INTEGER, message TEXT);
 """
+SHOWN_ROWS = 5
 
 
 class Workspace:
@@ -48,6 +52,49 @@ class Workspace:
     def seen_add(self, rows: list[tuple[str | None, int, str, bool]]) -> None:
         """Record (external id, row, state, returns an approved record to draft) per row."""
         self.db.executemany("INSERT INTO seen VALUES (?, ?, ?, ?)", rows)
+
+    def normalised_add(self, rows: list[tuple[int, str, str, str]]) -> None:
+        """Record (row, column, value as written, value as imported) per normalised cell."""
+        self.db.executemany("INSERT INTO normalised VALUES (?, ?, ?, ?)", rows)
+
+    def notices_add(self, rows: list[tuple[int | None, str]]) -> None:
+        """Record (row, message) per notice; row None for one about the whole file."""
+        self.db.executemany("INSERT INTO notices VALUES (?, ?)", rows)
+
+    def normalised_count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM normalised").fetchone()[0]
+
+    def normalised_groups(self, limit: int) -> list[dict]:
+        """Group normalised cells by (column, from, to), first-seen first, with their rows."""
+        self.db.execute(
+            "CREATE INDEX IF NOT EXISTS normalised_change ON normalised(col, before, after, row)"
+        )
+        query = (
+            "SELECT col, before, after, COUNT(*) FROM normalised GROUP BY col, before, after "
+            "ORDER BY MIN(rowid) LIMIT ?"
+        )
+        rows_query = (
+            "SELECT row FROM normalised WHERE col = ? AND before = ? AND after = ? "
+            "ORDER BY row LIMIT ?"
+        )
+        groups = []
+        for column, before, after, count in self.db.execute(query, (limit,)).fetchall():
+            numbers = [
+                n for (n,) in self.db.execute(rows_query, (column, before, after, SHOWN_ROWS))
+            ]
+            rows = rows_text(numbers, limit=SHOWN_ROWS, total=count)
+            groups.append(
+                {"column": column, "before": before, "after": after, "rows": rows, "count": count}
+            )
+        return groups
+
+    def notice_count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM notices").fetchone()[0]
+
+    def notices(self, limit: int) -> list[str]:
+        """Return notices, the file's first, then by row."""
+        query = "SELECT message FROM notices ORDER BY row IS NOT NULL, row LIMIT ?"
+        return [message for (message,) in self.db.execute(query, (limit,))]
 
     def duplicates(self) -> Iterator[tuple[str, list[int]]]:
         """Yield each external id used by more than one row, with those rows in order."""

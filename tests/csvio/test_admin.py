@@ -47,14 +47,14 @@ def test_a_file_with_errors_previews_its_errors_and_cant_be_applied(staff, hiera
     response = upload(staff, "homes_bad_state.csv")
     page = response.text
     assert response.request["PATH_INFO"].endswith("/")
-    assert '<td class="csvio-invalid">3</td>' in page
-    assert "3 errors: nothing can be written until they are fixed" in page
+    assert '<td class="csvio-invalid">2</td>' in page
+    assert "Nothing was saved: 2 rows have problems (listed below); the other row is fine." in page
     assert "<td>must be the two-letter code “OH”</td><td>Write OH</td>" in page
     assert 'value="Apply" class="default" disabled' in page
     job = ImportJob.objects.get()
     errors = staff.get(f"/admin/homes/home/import/{job.pk}/errors.csv")
     rows = list(csv.reader(io.StringIO(b"".join(errors.streaming_content).decode("utf-8-sig"))))
-    assert [row[1] for row in rows] == ["externalId", "HOME_001", "HOME_002", "HOME_003"]
+    assert [row[1] for row in rows] == ["externalId", "HOME_001", "HOME_002"]
     assert staff.post(f"/admin/homes/home/import/{job.pk}/apply/").status_code == 302
     assert Home.objects.count() == 0
 
@@ -65,12 +65,13 @@ def test_a_valid_file_previews_then_applies(staff, hierarchy):
     assert "Sample of new rows" in page
     assert "HOME_001" in page
     assert 'name="approve"' not in page  # editors can't approve
+    assert "2 new homes will be saved as drafts; nothing is published until approved." in page
     job = ImportJob.objects.get()
     response = staff.post(f"/admin/homes/home/import/{job.pk}/apply/", follow=True)
     assert response.request["PATH_INFO"] == "/admin/homes/home/"
     assert (
-        "Imported homes_trailing_empty_lines.csv: 2 new and 0 updated homes as drafts "
-        "(an approver reviews them); 0 unchanged."
+        "Imported homes_trailing_empty_lines.csv: 2 new homes were saved as drafts; nothing is "
+        "published until approved."
     ) in response.text
     assert Home.objects.count() == 2
     job.refresh_from_db()
@@ -82,7 +83,17 @@ def test_an_approver_may_approve_on_import(client, hierarchy, approver):
     page = upload(client, "homes_trailing_empty_lines.csv").text
     assert 'name="approve"' in page
     job = ImportJob.objects.get()
-    client.post(f"/admin/homes/home/import/{job.pk}/apply/", {"approve": "on"})
+    # Ticking "approve on import" after the preview checks the file again: Apply only ever does
+    # what the page said it would.
+    again = client.post(f"/admin/homes/home/import/{job.pk}/apply/", {"approve": "on"}, follow=True)
+    assert "“Approve on import” is now ticked, so the file was checked again" in again.text
+    assert "2 new homes will be approved and published to Builder Backed." in again.text
+    assert Home.objects.count() == 0
+    done = client.post(f"/admin/homes/home/import/{job.pk}/apply/", {"approve": "on"}, follow=True)
+    assert (
+        "Imported homes_trailing_empty_lines.csv: 2 new homes were approved and are being "
+        "published to Builder Backed."
+    ) in done.text
     assert set(Home.objects.values_list("review_state", flat=True)) == {"approved"}
 
 
@@ -105,7 +116,9 @@ def test_the_template_has_the_headers_and_an_example(staff):
     text = staff.get("/admin/homes/home/import/template.csv").content.decode("utf-8-sig")
     header, example = list(csv.reader(io.StringIO(text)))
     assert header[:3] == ["externalId", "addressLine1", "addressLine2"]
-    assert example[:2] == ["HOME_00001", "101 Oak St"]
+    # Ids no record can have: uploaded unchanged, the template overwrites nothing (issue 12).
+    assert example[:2] == ["EXAMPLE_HOME_1", "101 Oak St"]
+    assert example[header.index("neighborhoodExternalId")] == "EXAMPLE_NEIGHBORHOOD_1"
     assert len(header) == len(example)
 
 

@@ -2,12 +2,17 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from builderops.core.publishing import SyncState
+from builderops.core.publishing import SyncState, records_due
 from builderops.core.review import ReviewState
+from builderops.csvio.kinds import spec_get
 from builderops.csvio.services import import_file_apply, import_file_preview
+from builderops.csvio.summary import outcome_summary
 from homes.models import Home, Homeowner
 from tests.csvio.conftest import HOME_HEADER
+from tests.factories import superuser
 
 ROW = (
     "{id},1 Oak St,,Mason,OH,45040,Single Family,{nh},false,JOB-1,Designer,Ashton,"
@@ -118,17 +123,54 @@ def test_an_editors_change_returns_an_approved_home_to_draft(
     assert [h.history_type for h in home.history.order_by("history_id")] == ["+", "~"]
 
 
-def test_an_approvers_change_keeps_the_home_approved_and_due(hierarchy, approver, write_file):
+def test_an_approvers_change_with_approve_ticked_keeps_the_home_approved_and_due(
+    hierarchy, approver, write_file
+):
     approved_home(approver, write_file)
-    import_file_apply(
-        kind="homes", path=homes_file(write_file, row().replace("Mason", "Dayton")), user=approver
-    )
+    path = homes_file(write_file, row().replace("Mason", "Dayton"))
+    import_file_apply(kind="homes", path=path, user=approver, approve=True)
     home = Home.objects.get()
     assert (home.city, home.review_state, home.sync_state, home.sync_version) == (
         "Dayton",
         ReviewState.APPROVED,
         SyncState.PENDING,
         2,
+    )
+
+
+@pytest.mark.parametrize("who", ["approver", "superuser"])
+def test_approve_unticked_keeps_even_an_approvers_change_a_draft_and_publishes_nothing(
+    who, hierarchy, approver, write_file, django_capture_on_commit_callbacks
+):
+    """Issue 12: unticked is the importer's explicit choice, whatever they may do."""
+    approved_home(approver, write_file)
+    Home.objects.update(sync_state=SyncState.PUBLISHED, remote_id=7)  # Builder Backed has it
+    importer = approver if who == "approver" else superuser(username="root")
+    path = homes_file(write_file, row().replace("Mason", "Dayton"))
+    preview = import_file_preview(kind="homes", path=path, user=importer)
+    assert (preview.counts["updated"], preview.counts["to_draft"]) == (1, 1)
+    published = []
+    records_due.connect(receiver := lambda **kwargs: published.append(kwargs))
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            outcome = import_file_apply(kind="homes", path=path, user=importer)
+    finally:
+        records_due.disconnect(receiver)
+    home = Home.objects.get()
+    assert (home.city, home.review_state, home.approved_by) == ("Dayton", ReviewState.DRAFT, None)
+    assert (home.sync_state, home.sync_version) == (SyncState.PUBLISHED, 1)
+    assert published == []
+    latest = home.history.latest("history_id")
+    assert (latest.history_type, latest.history_user, latest.city, latest.review_state) == (
+        "~",
+        importer,
+        "Dayton",
+        ReviewState.DRAFT,
+    )
+    assert outcome_summary(counts=outcome.counts, model=Home, approve=False, done=True) == (
+        "1 change was saved as a draft; nothing is published until it is approved. 1 approved "
+        "home returned to draft; Builder Backed keeps its last approved version until an "
+        "approver approves it."
     )
 
 
@@ -214,3 +256,50 @@ def test_locations_import_parents_first(hierarchy, approver, write_file):
     assert outcome.counts["new"] == 1
     mc = hierarchy["division"].__class__.objects.get(external_id="DIV_NEW").master_communities.get()
     assert (mc.external_id, mc.review_state, mc.sync_version) == ("MC_NEW", ReviewState.APPROVED, 1)
+
+
+def test_an_approvers_homeowner_edit_is_published_as_a_whole_set(hierarchy, approver, write_file):
+    approved_home(approver, write_file)
+    renamed = homes_file(write_file, row().replace("Ann,Smith", "Anne,Smith"))
+    import_file_apply(kind="homes", path=renamed, user=approver, approve=True)
+    home = Home.objects.get()
+    # Builder Backed only takes an edited homeowner in a home PUT carrying the whole set.
+    assert (home.review_state, home.sync_state, home.sync_homeowners_replace) == (
+        ReviewState.APPROVED,
+        SyncState.PENDING,
+        True,
+    )
+
+
+def test_a_publish_finished_during_the_import_is_kept(hierarchy, editor, write_file, monkeypatch):
+    import_file_apply(kind="homes", path=homes_file(write_file, row()), user=editor)
+    spec = spec_get("homes")
+    loaded = spec.existing_load
+
+    def publish_meanwhile(keys):
+        homes = loaded(keys)  # the import holds these copies while a worker publishes them
+        Home.objects.update(remote_id=77, sync_state=SyncState.PUBLISHED)
+        return homes
+
+    monkeypatch.setattr(spec, "existing_load", publish_meanwhile)
+    changed = homes_file(write_file, row().replace("Mason", "Dayton"))
+    import_file_apply(kind="homes", path=changed, user=editor)
+    assert Home.objects.values_list("city", "remote_id", "sync_state").get() == (
+        "Dayton",
+        77,
+        SyncState.PUBLISHED,
+    )
+
+
+def test_sync_fields_are_read_once_per_chunk_not_once_per_row(hierarchy, approver, write_file):
+    ids = [f"HOME_{n:03}" for n in range(1, 6)]
+    rows = [row(i, email=f"{i}@example.com") for i in ids]
+    import_file_apply(kind="homes", path=homes_file(write_file, *rows), user=approver, approve=True)
+    moved = [r.replace("Mason", "Dayton") for r in rows]
+    with CaptureQueriesContext(connection) as queries:
+        import_file_apply(
+            kind="homes", path=homes_file(write_file, *moved), user=approver, approve=True
+        )
+    locked = [q["sql"] for q in queries if "FOR UPDATE" in q["sql"]]
+    assert len(locked) == 1
+    assert set(Home.objects.values_list("city", "sync_version")) == {("Dayton", 2)}

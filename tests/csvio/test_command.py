@@ -31,8 +31,10 @@ def many_bad_rows(write_file, count: int):
 def test_a_dry_run_of_a_valid_file_writes_nothing(hierarchy):
     out, err = run("homes", CORPUS / "homes_header_variants.csv", "--dry-run")
     assert out.splitlines() == [
-        "homes_header_variants.csv: 1 rows — 1 new, 0 updated, 0 unchanged, 0 invalid.",
-        "Valid: nothing written (dry run).",
+        "Normalised row 2, column Market Home: “YES” → “true”",
+        "Normalised row 2, column Closing Date: “03/31/2026” → “2026-03-31”",
+        "homes_header_variants.csv: dry run, nothing was saved. Without --dry-run: 1 new home "
+        "will be saved as a draft; nothing is published until it is approved.",
     ]
     assert "100%" in err
     assert Home.objects.count() == 0
@@ -40,19 +42,54 @@ def test_a_dry_run_of_a_valid_file_writes_nothing(hierarchy):
 
 def test_a_valid_file_is_applied_as_the_named_user(hierarchy, approver):
     out, _ = run("homes", CORPUS / "homes_header_variants.csv", "--approve", "--user", "alice")
-    assert out.splitlines()[-1] == "Applied."
+    assert out.splitlines()[-1] == (
+        "homes_header_variants.csv: 1 new home was approved and is being published to Builder "
+        "Backed."
+    )
     home = Home.objects.get()
     assert (home.review_state, home.history.get().history_user) == ("approved", approver)
 
 
 def test_an_invalid_file_prints_every_error_and_fails(hierarchy):
+    out = StringIO()
     with pytest.raises(CommandError) as failure:
-        run("homes", CORPUS / "homes_bad_state.csv")
-    assert (str(failure.value), failure.value.returncode) == (
-        "The file has 3 errors; nothing was written.",
-        1,
+        call_command("import_csv", "homes", CORPUS / "homes_bad_state.csv", stdout=out)
+    summary = (
+        "homes_bad_state.csv: Nothing was saved: 2 rows have problems (listed below); the other "
+        "row is fine."
     )
+    assert (str(failure.value), failure.value.returncode) == (summary, 1)
+    assert out.getvalue().splitlines() == [
+        "Normalised row 4, column state: “oh” → “OH”",
+        summary,
+        'row 2, column state: value "Ohio": must be the two-letter code “OH”. Fix: Write OH',
+        'row 3, column state: value "XX": is not a USPS state code. Fix: Write the two-letter '
+        "code, e.g. OH for Ohio",
+    ]
     assert Home.objects.count() == 0
+
+
+def test_ignored_columns_are_named_and_every_mapping_shown_with_v2(hierarchy):
+    out, _ = run("homes", CORPUS / "homes_owner_header_variants.csv", "--dry-run", "-v", "2")
+    lines = out.splitlines()
+    assert "Column Homeowner Email → homeowner1Email (homeowner 1's email)" in lines
+    assert "Column Sales Rep → ignored: its values are not imported" in lines
+    assert "Ignored column (not imported): Sales Rep" in lines
+    quiet, _ = run("homes", CORPUS / "homes_owner_header_variants.csv", "--dry-run")
+    assert quiet.splitlines()[0] == "Ignored column (not imported): Sales Rep"
+
+
+def test_an_approvers_import_without_approve_says_it_saved_drafts(hierarchy, approver, write_file):
+    path = CORPUS / "homes_header_variants.csv"
+    run("homes", path, "--approve", "--user", "alice")
+    edited = write_file(path.read_text().replace("Mason", "Dayton"), name="edited.csv")
+    out, _ = run("homes", edited, "--user", "alice")
+    assert out.splitlines()[-1] == (
+        "edited.csv: 1 change was saved as a draft; nothing is published until it is approved. "
+        "1 approved home returned to draft; Builder Backed keeps its last approved version "
+        "until an approver approves it."
+    )
+    assert Home.objects.get().review_state == "draft"
 
 
 def test_printed_errors_are_capped_and_the_rest_go_to_errors_out(hierarchy, write_file, tmp_path):
@@ -71,6 +108,7 @@ def test_printed_errors_are_capped_and_the_rest_go_to_errors_out(hierarchy, writ
             stderr=StringIO(),
         )
     lines = out.getvalue().splitlines()
+    assert lines[0].endswith(": Nothing was saved: all 5 rows have problems (listed below).")
     assert lines[1:] == [
         'row 2, column state: value "Ohio": must be the two-letter code “OH”. Fix: Write OH',
         'row 3, column state: value "Ohio": must be the two-letter code “OH”. Fix: Write OH',
@@ -107,9 +145,8 @@ def test_exit_codes_and_progress_bar_of_the_real_command(hierarchy):
     invalid = command("homes", CORPUS / "homes_bad_state.csv")
     assert invalid.returncode == 1
     assert 'row 2, column state: value "Ohio"' in invalid.stdout
-    assert "CommandError: The file has 3 errors; nothing was written." in invalid.stderr
+    assert "Nothing was saved: 2 rows have problems (listed below)" in invalid.stdout
+    assert "CommandError" not in invalid.stderr  # staff read this: no Python class names
     missing = command("homes", "/nonexistent.csv")
-    assert (missing.returncode, missing.stderr.strip()) == (
-        2,
-        "CommandError: No such file: /nonexistent.csv",
-    )
+    assert missing.returncode == 2
+    assert missing.stderr.strip().splitlines()[-1] == "No such file: /nonexistent.csv"

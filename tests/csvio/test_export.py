@@ -6,7 +6,7 @@ import io
 import pytest
 
 from builderops.csvio.export import csv_export_lines, csv_template_text
-from builderops.csvio.kinds import KINDS, spec_get
+from builderops.csvio.kinds import kinds, spec_get
 from builderops.csvio.services import import_file_apply, import_file_preview
 from homes.models import Home
 from locations.models import Division, MasterCommunity, Neighborhood
@@ -36,7 +36,7 @@ def homes(hierarchy, editor):
     Home.objects.filter(external_id="HOME_005").update(address_line1="'=typed with a quote")
 
 
-@pytest.mark.parametrize("kind", list(KINDS))
+@pytest.mark.parametrize("kind", kinds())
 def test_an_exported_file_imports_back_unchanged(kind, homes, editor, write_file):
     text = export_text(kind)
     outcome = import_file_preview(kind=kind, path=write_file(text), user=editor)
@@ -114,15 +114,30 @@ def test_every_homeowner_gets_columns(hierarchy, editor, write_file):
     assert rows[1][-18::6] == ["a@example.com", "b@example.com", "c@example.com"]
 
 
-@pytest.mark.parametrize("kind", list(KINDS))
-def test_the_template_previews_cleanly_against_the_demo_like_hierarchy(
+@pytest.mark.parametrize("kind", kinds())
+def test_the_template_uploaded_unchanged_is_refused_as_the_example(
     kind, hierarchy, editor, write_file
 ):
-    text = csv_template_text(spec=spec_get(kind))
+    """Issue 12: its ids can't exist, so the template can't overwrite a real record."""
+    spec = spec_get(kind)
+    text = csv_template_text(spec=spec)
     rows = cells(text)
     assert len(rows) == 2
     assert len(rows[0]) == len(rows[1])
-    if kind == "master-communities":
-        return  # its example parent DIV_001 exists, but MC_001 does too: checked below
-    outcome = import_file_preview(kind=kind, path=write_file(text), user=editor)
-    assert outcome.errors == []
+    noun = spec.model._meta.verbose_name
+    example = rows[1][0]
+    assert example == f"EXAMPLE_{noun.upper().replace(' ', '_')}_1"
+    outcome = import_file_apply(kind=kind, path=write_file(text), user=editor)
+    assert [error.line() for error in outcome.errors] == [
+        f'row 2, column externalId: value "{example}": is the template\'s example row, not a real '
+        f"{noun} (external IDs starting EXAMPLE_ are reserved for examples). Fix: Delete the "
+        f"example row, or replace it with a real {noun}"
+    ]
+    assert not spec.model.objects.filter(external_id=example).exists()
+
+
+def test_the_templates_example_row_edited_into_a_real_one_imports(hierarchy, editor, write_file):
+    text = csv_template_text(spec=spec_get("homes"))
+    real = text.replace("EXAMPLE_HOME_1", "HOME_1").replace("EXAMPLE_NEIGHBORHOOD_1", "NH_001")
+    outcome = import_file_apply(kind="homes", path=write_file(real), user=editor)
+    assert (outcome.errors, outcome.counts["new"]) == ([], 1)

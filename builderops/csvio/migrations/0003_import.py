@@ -1,10 +1,19 @@
-# Reserved for issue 12 (CSV import) (filled in by that work; empty until then, so parallel work never forks
-# the migration graph).
+# Issue 12 (CSV import): what the preview shows besides errors — the field each header fills,
+# notices, normalised cells.
 
-from django.db import migrations
+from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
     dependencies = [("csvio", "0002_security")]
 
-    operations = []
+    operations = [
+        # The old `warnings` (ignored columns) become notices; ignored columns are in `columns`.
+        migrations.RenameField("importjob", "warnings", "notices"),
+        migrations.AddField("importjob", "columns", models.JSONField(blank=True, default=list)),
+        migrations.AddField("importjob", "notice_count", models.PositiveIntegerField(default=0)),
+        migrations.AddField("importjob", "normalised", models.JSONField(blank=True, default=list)),
+        migrations.AddField(
+            "importjob", "normalised_count", models.PositiveIntegerField(default=0)
+        ),
+    ]

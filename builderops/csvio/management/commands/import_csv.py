@@ -5,6 +5,8 @@
 
 Exit status: 0 when the file is valid (and, without --dry-run, applied), 1 when it has errors
 (nothing is written), 2 for a usage problem (missing file, unknown user, no permission).
+Failures are printed as plain sentences on stderr, without Django's `CommandError:` prefix:
+staff read them (issue 12).
 """
 
 import sys
@@ -16,8 +18,13 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from builderops.csvio.engine import Outcome
-from builderops.csvio.kinds import KINDS
+from builderops.csvio.kinds import kinds, spec_get
 from builderops.csvio.services import import_file_apply, import_file_preview
+from builderops.csvio.summary import counted, outcome_summary, rejected_summary
+
+
+class FileRejected(CommandError):
+    """Exit 1: the file has errors; its summary and errors are already printed."""
 
 
 class Command(BaseCommand):
@@ -27,7 +34,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=list(KINDS))
+        parser.add_argument("kind", choices=kinds())
         parser.add_argument("file")
         parser.add_argument("--dry-run", action="store_true", help="validate only, write nothing")
         parser.add_argument(
@@ -41,6 +48,17 @@ class Command(BaseCommand):
             "--max-errors", type=int, default=200, help="how many errors to print (default 200)"
         )
 
+    def execute(self, *args, **options):
+        """Print a failure as the plain sentence it is when run from the command line."""
+        try:
+            return super().execute(*args, **options)
+        except CommandError as exc:
+            if not getattr(self, "_called_from_command_line", False):
+                raise
+            if not isinstance(exc, FileRejected):
+                self.stderr.write(str(exc))
+            sys.exit(exc.returncode)
+
     def handle(self, *args, kind, file, dry_run, approve, user, errors_out, max_errors, **options):
         path = Path(file)
         if not path.is_file():
@@ -48,7 +66,8 @@ class Command(BaseCommand):
         importer = self.user_get(user)
         with self.progress_bar(options["verbosity"]) as bar:
             outcome = self.run(kind, path, importer, approve, dry_run, errors_out, bar)
-        self.report(path, outcome, dry_run, errors_out, max_errors)
+        self.verbosity = options["verbosity"]
+        self.report(kind, path, outcome, approve, dry_run, errors_out, max_errors)
 
     def user_get(self, username):
         if not username:
@@ -85,27 +104,56 @@ class Command(BaseCommand):
             if out is not None:
                 out.close()
 
-    def report(self, path, outcome: Outcome, dry_run, errors_out, max_errors) -> None:
-        counts = outcome.counts
-        self.stdout.write(
-            f"{path.name}: {counts.get('rows', 0):,} rows — {counts['new']:,} new, "
-            f"{counts['updated']:,} updated, {counts['unchanged']:,} unchanged, "
-            f"{counts['invalid']:,} invalid."
-        )
-        for warning in outcome.warnings:
-            self.stdout.write(f"Warning: {warning}")
-        if counts.get("to_draft"):
-            self.stdout.write(
-                f"{counts['to_draft']:,} approved records return to draft "
-                "for an approver to review."
-            )
+    def report(self, kind, path, outcome: Outcome, approve, dry_run, errors_out, max_errors):
+        self.columns_report(outcome, verbose=self.verbosity >= 2)
+        for notice in outcome.notices:
+            self.stdout.write(f"Notice: {notice}")
+        if hidden := outcome.notice_count - len(outcome.notices):
+            self.stdout.write(f"… and {counted(hidden, 'more notice', 'more notices')} like these.")
+        self.normalised_report(outcome)
         if not outcome.valid:
+            summary = rejected_summary(counts=outcome.counts, error_count=outcome.error_count)
+            self.stdout.write(f"{path.name}: {summary}")
             self.errors_print(outcome, errors_out, max_errors)
-            raise CommandError(
-                f"The file has {outcome.error_count:,} errors; nothing was written.", returncode=1
+            raise FileRejected(f"{path.name}: {summary}", returncode=1)
+        model = spec_get(kind).model
+        if dry_run:
+            summary = outcome_summary(
+                counts=outcome.counts, model=model, approve=approve, done=False
             )
-        done = "Valid: nothing written (dry run)." if dry_run else "Applied."
+            done = f"{path.name}: dry run, nothing was saved. Without --dry-run: {summary}"
+        else:
+            summary = outcome_summary(
+                counts=outcome.counts, model=model, approve=approve, done=True
+            )
+            done = f"{path.name}: {summary}"
         self.stdout.write(self.style.SUCCESS(done))
+
+    def columns_report(self, outcome: Outcome, verbose: bool) -> None:
+        """Say which headers are ignored (issue 12); with -v 2, which field each one fills."""
+        for column in outcome.columns if verbose else ():
+            fills = column["fills"] or "ignored: its values are not imported"
+            self.stdout.write(f"Column {column['header']} → {fills}")
+        if ignored := outcome.ignored:
+            names = ", ".join(ignored)
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Ignored {'column' if len(ignored) == 1 else 'columns'} (not imported): "
+                    f"{names}"
+                )
+            )
+
+    def normalised_report(self, outcome: Outcome) -> None:
+        """List each value accepted in another form: where, and from what to what."""
+        for change in outcome.normalised:
+            self.stdout.write(
+                f"Normalised {change['rows']}, column {change['column']}: "
+                f"“{change['before']}” → “{change['after']}”"
+            )
+        shown = sum(change["count"] for change in outcome.normalised)
+        if hidden := outcome.normalised_count - shown:
+            more = counted(hidden, "more normalised value", "more normalised values")
+            self.stdout.write(f"… and {more}.")
 
     def errors_print(self, outcome: Outcome, errors_out, max_errors: int) -> None:
         for error in outcome.errors[:max_errors]:
@@ -117,6 +165,6 @@ class Command(BaseCommand):
                 if errors_out
                 else "write them all with --errors-out errors.csv"
             )
-            self.stdout.write(f"… and {hidden:,} more errors ({where}).")
+            self.stdout.write(f"… and {counted(hidden, 'more error', 'more errors')} ({where}).")
         elif errors_out and outcome.errors_csv_rows:
             self.stdout.write(f"The rows to fix are in {errors_out}.")
