@@ -56,6 +56,19 @@ def scenarios(number: int) -> dict[str, dict]:
     }
 
 
+def pages(number: int) -> dict[str, str]:
+    """Name the cockpit pages to time: the dashboard, and a bench home that has a project."""
+    from benchmarks.admin.portal_data import HOMES_PER_PROJECT
+    from homes.models import Home
+
+    linked = number - (number - 1) % HOMES_PER_PROJECT  # home 5n+1 has project n
+    home = Home.objects.get(external_id=f"BENCH_H_{linked:06d}")
+    return {
+        "dashboard (admin index)": "/admin/",
+        "home page (with its project)": f"/admin/homes/home/{home.pk}/change/",
+    }
+
+
 def rows_found(user, url: str, params: dict) -> int:
     """Count the rows the changelist finds for `params` (outside the timed requests)."""
     from django.contrib import admin
@@ -102,6 +115,7 @@ def main(argv: list[str]) -> int:
     from django.test import Client
 
     from benchmarks.admin.data import homes_load, statistics_refresh
+    from benchmarks.admin.portal_data import portal_statistics_refresh, projects_load
     from homes.models import Home
 
     user, _ = get_user_model().objects.get_or_create(
@@ -109,8 +123,10 @@ def main(argv: list[str]) -> int:
     )
     started = time.perf_counter()
     loaded = homes_load(target=args.homes, user=user, progress=lambda m: print(m, file=sys.stderr))
+    loaded_projects = projects_load(homes=args.homes, progress=lambda m: print(m, file=sys.stderr))
     load_seconds = round(time.perf_counter() - started, 1)
     statistics_refresh()
+    portal_statistics_refresh()
     client = Client(SERVER_NAME="localhost")
     client.force_login(user)
     url = "/admin/homes/home/"
@@ -121,10 +137,19 @@ def main(argv: list[str]) -> int:
         }
         for name, params in scenarios(number=max(1, args.homes // 2)).items()
     }
+    # The operations cockpit (issue 14): the dashboard and one home's page with its project.
+    for name, page in pages(number=max(1, args.homes // 2)).items():
+        results[name] = {"rows": 0, **request_measure(client, page, {}, args.runs)}
     total = Home.objects.count()
     print(
         json.dumps(
-            {"homes": total, "loaded": loaded, "load_seconds": load_seconds, "results": results}
+            {
+                "homes": total,
+                "loaded": loaded,
+                "loaded_projects": loaded_projects,
+                "load_seconds": load_seconds,
+                "results": results,
+            }
         )
     )
     return 0

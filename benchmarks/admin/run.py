@@ -57,7 +57,8 @@ COLUMNS = f"{'rows':>8}{'queries':>9}{'median ms':>11}{'db ms':>8}"
 
 def columns(run: dict) -> str:
     queries = f"{run['queries']}{'*' if run['queries_varied'] else ''}"
-    return f"{run['rows']:>8,}{queries:>9}{run['median_ms']:>11.1f}{run['db_ms']:>8.1f}"
+    rows = f"{run['rows']:,}" if run["rows"] else "—"
+    return f"{rows:>8}{queries:>9}{run['median_ms']:>11.1f}{run['db_ms']:>8.1f}"
 
 
 def table(big: dict, small: dict) -> str:
@@ -66,7 +67,7 @@ def table(big: dict, small: dict) -> str:
     sizes = "".join(
         f"{'— at ' + format(run['homes'], ',') + ' homes —':^{width}}" for run in (big, small)
     )
-    head = f"{'home changelist':<32}{COLUMNS}{COLUMNS}{'ratio':>8}"
+    head = f"{'page':<32}{COLUMNS}{COLUMNS}{'ratio':>8}"
     lines = [f"{'':<32}{sizes}", head, "-" * len(head)]
     for name, b in big["results"].items():
         s = small["results"][name]
@@ -88,8 +89,11 @@ def main(argv: list[str]) -> int:
     big = measure(url, args.homes, args.runs)
     small = measure(baseline_url(url), args.baseline, args.runs)
     for run in (big, small):
-        if run["loaded"]:
-            print(f"loaded {run['loaded']:,} homes in {run['load_seconds']} s")
+        if run["loaded"] or run.get("loaded_projects"):
+            print(
+                f"loaded {run['loaded']:,} homes and {run.get('loaded_projects', 0):,} projects "
+                f"in {run['load_seconds']} s"
+            )
     print()
     print(table(big, small))
     print(

@@ -8,12 +8,14 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 
+from builderops.core.admin import REVIEWED_VERSION_FIELD
 from builderops.core.publishing import SyncState
 from builderops.core.records import record_approve, records_approve_bulk
 from builderops.core.review import ReviewState
 from homes.models import Home
 from locations.models import Division, MasterCommunity, Neighborhood
 from locations.services import location_update
+from tests.core.approval import approve_confirmed, reviewed_version
 from tests.factories import (
     DivisionFactory,
     HomeFactory,
@@ -129,11 +131,7 @@ def test_approve_selected_confirms_first_then_approves(client, approver):
     assert "Already approved (1)" in content
     assert Neighborhood.objects.get(pk=ready.pk).review_state == ReviewState.DRAFT
 
-    response = client.post(
-        url,
-        {"action": "approve_selected", ACTION_CHECKBOX_NAME: selected, "post": "yes"},
-        follow=True,
-    )
+    response = approve_confirmed(client, url, selected, follow=True)
     assert Neighborhood.objects.get(pk=ready.pk).review_state == ReviewState.APPROVED
     assert Neighborhood.objects.get(pk=blocked.pk).review_state == ReviewState.DRAFT
     assert messages_of(response) == [
@@ -146,13 +144,15 @@ def test_approve_selected_confirms_first_then_approves(client, approver):
 def test_save_and_approve_from_the_change_page(client, approver):
     division = DivisionFactory(name="Dayton")
     client.force_login(approver)
+    url = f"/admin/locations/division/{division.pk}/change/"
     response = client.post(
-        f"/admin/locations/division/{division.pk}/change/",
+        url,
         {
             "external_id": division.external_id,
             "name": "Dayton",
             "region": division.region_id,
             "_approve": "Save and approve",
+            REVIEWED_VERSION_FIELD: reviewed_version(client, url),
         },
         follow=True,
     )
@@ -235,9 +235,9 @@ def test_the_history_page_shows_who_changed_which_field_from_what_to_what(client
     rows = history_rows(page)
     # newest first: record, review state, date, comment, who, change reason, changes
     assert rows[0][3:] == ["Changed", "alex", "approved", "Review state: draft → approved"]
-    assert rows[1][3:] == ["Changed", "erin", "None", "Name: Cincinnati → Cincy"]
-    assert rows[2][3:6] == ["Created", "None", "None"]
-    assert [row[1] for row in rows] == ["approved", "draft", "draft"]
+    assert rows[1][3:] == ["Changed", "erin", "—", "Name: Cincinnati → Cincy"]
+    assert rows[2][3:6] == ["Created", "—", "—"]  # no one, no reason: a dash, never "None"
+    assert [row[1] for row in rows] == ["Approved", "Draft", "Draft"]  # labels, not values
     assert "Revert" not in page
 
 
@@ -302,6 +302,6 @@ def test_approve_all_selected_across_pages_confirms_and_approves_them_all(client
     }
     page = client.post(url, across)
     assert "These 3 will be approved" in page.content.decode()
-    client.post(url, {**across, "post": "yes"})
+    approve_confirmed(client, url, across.pop(ACTION_CHECKBOX_NAME), **across)
     states = set(Neighborhood.objects.values_list("review_state", flat=True))
     assert states == {ReviewState.APPROVED}
