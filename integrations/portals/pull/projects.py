@@ -7,7 +7,7 @@ Projects come first (shared/contracts/portals.md, "Lists and incremental pulls")
 from django.db import transaction
 
 from integrations.portals.linking import projects_link_auto
-from integrations.portals.models import Project
+from integrations.portals.models.mirrors import LinkState, Project
 from integrations.portals.pull.context import PullContext
 from integrations.portals.pull.normalize import MALFORMED, row_from_payload
 from integrations.portals.pull.resources import PROJECTS
@@ -36,17 +36,18 @@ def projects_pull(ctx: PullContext) -> None:
             seen = {str(payload.get("id")) for payload in payloads}
             projects = Project.objects.filter(connection=ctx.connection)
             result.outcomes["deleted"] += missing_mark_deleted(PROJECTS, projects, seen, ctx.now)
-        projects_link_auto(result.changed + projects_unlinked(ctx))
+        projects_link_auto(projects_to_link(ctx, result.changed))
     ctx.counts.add(PROJECTS.name, result.outcomes)
     ctx.mark_seen(PROJECTS.name, rows)
 
 
-def projects_unlinked(ctx: PullContext) -> list[Project]:
-    """Return, on a full pull, the live projects still without a home (homes may be new)."""
+def projects_to_link(ctx: PullContext, changed: list[Project]) -> list[Project]:
+    """Return the projects whose links to weigh: the changed ones, and on a full pull every live
+    one not confirmed by staff (homes may have been added or edited since)."""
     if not ctx.full:
-        return []
-    return list(
-        Project.objects.filter(
-            connection=ctx.connection, deleted=False, home__isnull=True, link_method=""
-        )
+        return changed
+    by_pk = {p.pk: p for p in changed}
+    unconfirmed = Project.objects.filter(connection=ctx.connection, deleted=False).exclude(
+        link_state=LinkState.CONFIRMED
     )
+    return [*changed, *(p for p in unconfirmed if p.pk not in by_pk)]
