@@ -12,7 +12,9 @@ from collections import deque
 
 
 class RequestLog:
-    """Append `{"t", "method", "path", "query", "status", "dropped"}` per request to a log."""
+    """Append `{"t", "method", "path", "query", "idempotency_key", "status", "dropped"}` per
+    request to a log — the key as the client sent it (None without one), so a test can check that
+    every retry of a write carried its original key (issue 13, item 6)."""
 
     control_prefix = "/_sandbox/"
 
@@ -31,6 +33,7 @@ class RequestLog:
             "method": scope["method"],
             "path": scope["path"],
             "query": scope.get("query_string", b"").decode("latin-1"),
+            "idempotency_key": _header(scope, b"idempotency-key"),
             "status": None,
             "dropped": None,
         }
@@ -46,3 +49,11 @@ class RequestLog:
         finally:
             if scope.get("sandbox.drop"):  # set by FaultMiddleware when it breaks the connection
                 entry["status"], entry["dropped"] = None, scope["sandbox.drop"]
+
+
+def _header(scope, name: bytes) -> str | None:
+    """Return a request header's value (the first, if repeated), None when absent."""
+    for key, value in scope.get("headers") or ():
+        if key.lower() == name:
+            return value.decode("latin-1")
+    return None

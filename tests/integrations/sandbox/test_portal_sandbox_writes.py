@@ -261,3 +261,21 @@ def test_every_child_write_bumps_its_project_to_the_same_instant(bt):
     assert stamps == sorted(set(stamps))  # the clock only moves forward
     changed = bt.walk("/projects", updatedSince=stamps[0])
     assert [p["id"] for p in changed] == [project_id]
+
+
+def test_the_request_log_shows_each_requests_idempotency_key(bt):
+    project_id = bt.project_ids()[0]
+    bt.http.delete("/_sandbox/requests")
+
+    bt.post(f"/projects/{project_id}/change-orders", CHANGE_ORDER, key="co-key-1")
+    bt.post(f"/projects/{project_id}/change-orders", CHANGE_ORDER, key="co-key-1")  # a retry
+    bt.get(f"/projects/{project_id}/change-orders")
+
+    log = bt.http.get("/_sandbox/requests").json()["data"]
+    assert [(e["method"], e["status"], e["idempotency_key"]) for e in log] == [
+        ("POST", 201, "co-key-1"),
+        ("POST", 201, "co-key-1"),
+        ("GET", 200, None),
+    ]
+    titles = [r["title"] for r in bt.state()["changeOrders"]]
+    assert titles.count(CHANGE_ORDER["title"]) == 1  # the retry was answered, not created
