@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum |
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint format bench install chromium lock
+.PHONY: run dev test lint format bench install chromium lock
 
 $(STAMP):
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,15 +19,27 @@ $(STAMP):
 
 install: $(STAMP)
 
+# `make run` serves like production: gunicorn + whitenoise, DEBUG off (DJANGO_DEBUG=true to ask
+# for Django's debug pages). `make dev`: the same processes, with the auto-reloading development
+# server and debug pages, for those who edit code.
 run: $(STAMP)
 	$(BIN)/python manage.py bootstrap
-	PATH=$(BIN):$$PATH $(BIN)/honcho -f Procfile start
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-false} PATH=$(BIN):$$PATH $(BIN)/honcho -f Procfile start
+
+dev: $(STAMP)
+	$(BIN)/python manage.py bootstrap
+	BUILDEROPS_DEV=1 DJANGO_DEBUG=$${DJANGO_DEBUG:-true} PATH=$(BIN):$$PATH $(BIN)/honcho -f Procfile start
 
 chromium:
 	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# pytest-xdist: TEST_WORKERS processes; a module's tests all go to one of them, so its browser and
+# sandboxes start once. Each worker has its own database, broker keys, cache and folders
+# (builderops/settings/test.py).
+TEST_WORKERS ?= 2
+
 test: $(STAMP) chromium
-	PATH=$(BIN):$$PATH $(BIN)/python -m pytest $(PYTEST_ARGS)
+	PATH=$(BIN):$$PATH $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -5,6 +5,7 @@ review rules apply (an editor's change to an approved home's owners waits for ap
 Search is built for 100,000 homes: see homes/search.py.
 """
 
+from collections import defaultdict
 from itertools import pairwise
 
 from django import forms
@@ -12,12 +13,14 @@ from django.contrib import admin
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.forms.models import BaseInlineFormSet
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from builderops.core.admin import ReviewedRecordAdmin, report_returned_to_draft
-from builderops.core.admin_links import admin_link, parent_chain
+from builderops.core.admin_links import admin_change_url, admin_link, parent_chain
 from builderops.csvio.admin import CsvImportAdminMixin
+from homes.dashboard import HOMES_SECTION
 from homes.models import Home, Homeowner
 from homes.search import (
     HOME_SEARCH_FIELDS,
@@ -25,10 +28,14 @@ from homes.search import (
     homeowners_search,
     homes_search,
 )
-from homes.services import home_homeowners_changed, homeowner_remove, homeowner_save
+from homes.services import home_save, homeowner_remove
 from homes.states import USPS_STATES
+from locations.hierarchy import level_for, parent_path
 
 HISTORY_SHOWN = 200
+# A home's location, nearest first, up to its division: the region would widen the changelist's
+# column past 1,366 px and adds nothing staff act on.
+LOCATION_CHAIN = parent_path(level_for(Home), up_to="division")
 STATE_CHOICES = [("", "---------")] + [
     (code, f"{code} — {name}") for code, name in USPS_STATES.items()
 ]
@@ -87,11 +94,11 @@ class HomeAdmin(CsvImportAdminMixin, ReviewedRecordAdmin):
         "postal_code",
         "home_type",
         "closing_date",
-        "location",
+        "location_code",
         "review_state",
         "sync_badge",
     )
-    list_select_related = ("neighborhood__master_community__division",)
+    list_select_related = ("__".join(LOCATION_CHAIN),)
     list_filter = (
         "review_state",
         "sync_state",
@@ -160,25 +167,49 @@ class HomeAdmin(CsvImportAdminMixin, ReviewedRecordAdmin):
     def location(self, obj):
         if obj is None or not obj.neighborhood_id:
             return "—"
-        return parent_chain(obj, "neighborhood", "master_community", "division")
+        return parent_chain(obj, *LOCATION_CHAIN)
 
-    def save_formset(self, request, form, formset, change):
-        if formset.model is not Homeowner:
-            return super().save_formset(request, form, formset, change)
+    @admin.display(description="location", ordering="neighborhood__external_id")
+    def location_code(self, obj):
+        """Show the neighborhood's code on one line, the whole chain on hover (fits 1,366 px)."""
+        if not obj.neighborhood_id:
+            return "—"
+        chain, current = [], obj
+        for field in LOCATION_CHAIN:
+            current = getattr(current, field, None)
+            if current is None:
+                break
+            chain.append(str(current))
+        return format_html(
+            '<a class="location-chain" href="{}" title="{}">{}</a>',
+            admin_change_url(obj.neighborhood),
+            " \u203a ".join(chain),
+            obj.neighborhood.external_id,
+        )
+
+    def save_model(self, request, obj, form, change):
+        """Save nothing yet: save_related saves the home once, with its homeowners' changes."""
+
+    def save_related(self, request, form, formsets, change):
+        owners = next((f for f in formsets if f.model is Homeowner), None)
+        self.save_home_with_owners(request, form, owners, change)
+        others = [formset for formset in formsets if formset is not owners]
+        super().save_related(request, form, others, change)  # then "Save and approve"
+
+    def save_home_with_owners(self, request, form, owners, change: bool) -> None:
+        """Save the home and its homeowner changes in one service call: one history row, one
+        publish — removing an owner while editing the home must not save the home twice."""
+        saved, removed = [], []
+        if owners is not None:
+            owners.save(commit=False)
+            saved = [*owners.new_objects, *(owner for owner, _ in owners.changed_objects)]
+            removed = owners.deleted_objects
+        if change and not (form.has_changed() or saved or removed):
+            return  # nothing to save: an unchanged approved home stays approved
         home = form.instance
         was_approved = change and home.is_approved
-        formset.save(commit=False)
-        saved = [*formset.new_objects, *(owner for owner, _ in formset.changed_objects)]
-        with transaction.atomic():
-            for owner in formset.deleted_objects:
-                homeowner_remove(owner=owner, user=request.user)
-            for owner in saved:
-                homeowner_save(home=home, owner=owner, user=request.user)
-            if saved and change and not form.has_changed() and not formset.deleted_objects:
-                home_homeowners_changed(home=home, user=request.user)
-        home.refresh_from_db()
+        home_save(home=home, user=request.user, owners_saved=saved, owners_removed=removed)
         report_returned_to_draft(self, request, home, was_approved)
-        return None
 
     def history_view(self, request, object_id, extra_context=None):
         context = {"homeowner_changes": homeowner_history(object_id), **(extra_context or {})}
@@ -227,15 +258,19 @@ class HomeownerAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         home = obj.home
         was_approved = home.is_approved
-        with transaction.atomic():
-            homeowner_save(home=home, owner=obj, user=request.user)
-            home_homeowners_changed(home=home, user=request.user)
+        home_save(home=home, user=request.user, owners_saved=[obj])
         report_returned_to_draft(self, request, home, was_approved)
 
     def delete_model(self, request, obj):
         homeowner_remove(owner=obj, user=request.user)
 
     def delete_queryset(self, request, queryset):
-        with transaction.atomic():
-            for owner in queryset.select_related("home"):
-                homeowner_remove(owner=owner, user=request.user)
+        by_home = defaultdict(list)
+        for owner in queryset.select_related("home"):
+            by_home[owner.home_id].append(owner)
+        with transaction.atomic():  # all or nothing; each home saved once
+            for owners in by_home.values():
+                home_save(home=owners[0].home, user=request.user, owners_removed=owners)
+
+
+admin.site.register_dashboard(HOMES_SECTION)  # scheduled closings per month (homes/dashboard.py)

@@ -1,6 +1,7 @@
 """Deterministic demo homes: 100 per demo neighborhood (2,000), each with one or two homeowners.
 
-Job ids `JOB-0001`… match the portal sandboxes' seeded job numbers, so projects link to homes.
+Job ids `JOB-0001`… match the portal sandboxes' seeded job numbers, so projects link to homes;
+every twelfth home has no job id yet, so some portal jobs have no home to link to.
 Most homes are approved (they publish on a first run); every tenth stays a draft to review.
 """
 
@@ -83,7 +84,7 @@ def home_spec(number: int, neighborhood: Neighborhood, rng: random.Random) -> Ho
         postal_code=zip_code,
         home_type=HomeType.MULTI_FAMILY if rng.random() < 0.2 else HomeType.SINGLE_FAMILY,
         market_home=rng.random() < 0.05,
-        job_id=f"JOB-{number:04d}",
+        job_id="" if number % 12 == 0 else f"JOB-{number:04d}",  # lots without a job yet
         product_collection=rng.choice(["Designer", "Signature", "Classic"]),
         home_model=rng.choice(["Ashton", "Bristol", "Carlisle", "Dover", "Everett"]),
         closing_date=closing if closed else None,

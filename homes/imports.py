@@ -2,6 +2,8 @@
 
 Columns are the contract's home body (builder-backed.md, "Home — POST body"); homeowners are
 `homeowner1Email`, `homeowner1FirstName`, … `homeowner2Email`, … for any number of homeowners.
+Decided here (issue 12): a homeowner column without a number (`homeownerEmail`,
+`Homeowner Email`, `owner_first_name`) is homeowner 1's — how most people name a single owner.
 Decided here, like the contract's PUT (builder-backed.md, "Fine points"): a file with homeowner
 columns replaces each home's homeowners with the row's (matched by email, any case); a file
 without them leaves homeowners as they are.
@@ -22,7 +24,7 @@ from builderops.csvio.cells import (
 from builderops.csvio.spec import Column, ImportSpec, ParentInfo, ParentRef, external_id_column
 from homes.cells import email_parse, postal_code_parse, state_parse
 from homes.models import Home, Homeowner, HomeType
-from locations.models import Neighborhood
+from locations.hierarchy import level_above, level_ancestors, level_for, parent_path
 
 OWNER_FIELDS = {  # header suffix → (model attribute, parser)
     "Email": ("email", email_parse),
@@ -33,13 +35,18 @@ OWNER_FIELDS = {  # header suffix → (model attribute, parser)
     "Suffix": ("suffix", text_parser(20)),
 }
 OWNER_ATTRS = tuple(attr for attr, _ in OWNER_FIELDS.values())
-OWNER_HEADER = re.compile(r"^homeowner(\d+)(email|firstname|middlename|lastname|prefix|suffix)$")
+OWNER_SUFFIX_BY_KEY = {suffix.lower(): suffix for suffix in OWNER_FIELDS} | {
+    "emailaddress": "Email"
+}
+# Header keys (spec.header_key): `homeowner2Email`, `homeownerEmail`, `ownerEmail2`, …
+OWNER_HEADER = re.compile(rf"^(?:home)?owner(\d*)({'|'.join(OWNER_SUFFIX_BY_KEY)})(\d*)$")
+OWNER_NUMBER = re.compile(r"^homeowner(\d+)")
 OWNER_EXAMPLE = ["olivia.smith@example.com", "Olivia", "", "Smith", "", ""]
 
 
 class HomeSpec(ImportSpec):
-    kind = "homes"
     model = Home
+    kind = level_for(model).csv_kind
     parent = ParentRef(column="neighborhoodExternalId", noun="neighborhood", attr="neighborhood_id")
     columns = (
         external_id_column("HOME_00001"),
@@ -101,30 +108,41 @@ class HomeSpec(ImportSpec):
 
     def dynamic_column(self, key: str) -> Column | None:
         match = OWNER_HEADER.match(key)
-        if not match or int(match[1]) < 1:
+        if not match or (match[1] and match[3]):
             return None
-        number = int(match[1])
-        suffix = next(s for s in OWNER_FIELDS if s.lower() == match[2])
+        number = int(match[1] or match[3] or 1)  # unnumbered: homeowner 1 (issue 12)
+        if number < 1:
+            return None
+        suffix = OWNER_SUFFIX_BY_KEY[match[2]]
         attr, parse = OWNER_FIELDS[suffix]
-        return Column(f"homeowner{number}{suffix}", f"homeowners.{number}.{attr}", parse=parse)
+        label = f"homeowner {number}'s {attr.replace('_', ' ')}"
+        return Column(
+            f"homeowner{number}{suffix}", f"homeowners.{number}.{attr}", parse=parse, label=label
+        )
+
+    def header_candidates(self, present: set[str]) -> dict[str, str]:
+        """Add homeowner columns up to one past the highest in the file, and their bare field
+        names (`email` in a homes file is someone's email: ambiguous, not ignorable)."""
+        candidates = super().header_candidates(present)
+        numbers = [int(m[1]) for name in present if (m := OWNER_NUMBER.match(name))]
+        for number in range(1, max(numbers, default=0) + 2):
+            for suffix in OWNER_FIELDS:
+                candidates[f"homeowner{number}{suffix.lower()}"] = f"homeowner{number}{suffix}"
+        for key, suffix in OWNER_SUFFIX_BY_KEY.items():
+            candidates[f"homeowner{key}"] = candidates[key] = f"homeowner1{suffix}"
+        return candidates
 
     def parents_load(self) -> dict[str, ParentInfo]:
         """Load every neighborhood with its chain: a home needs all of it active (contract)."""
-        chain = Neighborhood.objects.values_list(
-            "pk",
-            "external_id",
-            "review_state",
-            "active",
-            "master_community__external_id",
-            "master_community__active",
-            "master_community__division__external_id",
-            "master_community__division__active",
-            "master_community__division__region__name",
-            "master_community__division__region__active",
+        parent = level_above(level_for(Home))
+        lookups = chain_lookups(parent)
+        columns = [column for _, key, active in lookups for column in (key, active)]
+        rows = parent.model._default_manager.values_list(
+            "pk", "external_id", "review_state", "active", *columns
         )
         parents = {}
-        for pk, key, state, *links in chain:
-            why = chain_break(links)
+        for pk, key, state, active, *links in rows:
+            why = chain_break(active, lookups, links)
             parents[key] = ParentInfo(pk, key, not why, why, state == ReviewState.APPROVED)
         return parents
 
@@ -141,9 +159,19 @@ class HomeSpec(ImportSpec):
             home.csv_owners = by_home[home.pk]
         return homes
 
-    def changes(self, obj, row) -> list[str]:
-        changed = super().changes(obj, row)
-        if row.children is not None and owners_key(obj.csv_owners) != owners_key(row.children):
+    def existing_values(self, keys: list[str]) -> dict[str, dict]:
+        homes = super().existing_values(keys)
+        by_home = {home["pk"]: home for home in homes.values()}
+        for home in by_home.values():
+            home["owners"] = []
+        owners = Homeowner.objects.filter(home_id__in=list(by_home)).order_by("id")
+        for owner in owners.values("home_id", *OWNER_ATTRS):
+            by_home[owner.pop("home_id")]["owners"].append(owner)
+        return homes
+
+    def changes(self, stored: dict, row) -> list[str]:
+        changed = super().changes(stored, row)
+        if row.children is not None and owners_key(stored["owners"]) != owners_key(row.children):
             changed.append("homeowners")
         return changed
 
@@ -192,16 +220,21 @@ def owner_headers(count: int) -> list[str]:
     return [f"homeowner{n}{suffix}" for n in range(1, count + 1) for suffix in OWNER_FIELDS]
 
 
-def chain_break(links: list) -> str:
+def chain_lookups(level) -> list[tuple[str, str, str]]:
+    """List each level above `level`, nearest first: (noun, lookup of its key, of its `active`)."""
+    lookups, path = [], []
+    for field, above in zip(parent_path(level), level_ancestors(level), strict=True):
+        path.append(field)
+        prefix = "__".join(path)
+        lookups.append((above.noun, f"{prefix}__{above.key_field}", f"{prefix}__active"))
+    return lookups
+
+
+def chain_break(active: bool, lookups: list, links: list) -> str:
     """Say why a neighborhood's chain is broken ("" when every level is active)."""
-    active, mc, mc_active, division, division_active, region, region_active = links
     if not active:
         return "is inactive"
-    for noun, key, ok in (
-        ("master community", mc, mc_active),
-        ("division", division, division_active),
-        ("region", region, region_active),
-    ):
+    for (noun, _, _), key, ok in zip(lookups, links[::2], links[1::2], strict=True):
         if not ok:
             return f"is under the inactive {noun} “{key}”"
     return ""

@@ -3,12 +3,14 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.functional import classproperty
 from simple_history.models import HistoricalRecords
 
 from builderops.core.models import TimeStampedModel
 from builderops.core.publishing import PublishableModel
 from builderops.core.review import ReviewableModel
 from homes.validators import email_validator, postal_code_validate, state_validate
+from locations.hierarchy import level_for
 from locations.models import Neighborhood
 from locations.validators import (
     EXTERNAL_ID_REQUIRED,
@@ -60,7 +62,6 @@ class Home(TimeStampedModel, ReviewableModel, PublishableModel):
     # Builder Backed's (builder-backed.md, "Fine points"). Set by homes.services, cleared by sync.
     sync_homeowners_replace = models.BooleanField(default=False, editable=False)
     history = HistoricalRecords()
-    parent_field = "neighborhood"  # the level above, as on locations (bulk review loads it)
 
     class Meta:
         ordering = ["external_id"]
@@ -73,6 +74,11 @@ class Home(TimeStampedModel, ReviewableModel, PublishableModel):
 
     def __str__(self):
         return f"{self.address_line1}, {self.city} ({self.external_id})"
+
+    @classproperty
+    def parent_field(cls) -> str:
+        """Name the ForeignKey to the level above (locations/hierarchy.py); bulk review loads it."""
+        return level_for(cls).parent_field
 
     def review_parent(self):
         return self.neighborhood

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import DatabaseError
 
-from integrations.portals.models import PortalConnection
+from integrations.portals.models.connection import PortalConnection
 
 BUILDERBACKED_REQUIRED = (
     "BUILDERBACKED_BASE_URL",
@@ -38,3 +38,22 @@ def external_systems_status() -> dict:
         "buildertrend": portal_status("buildertrend"),
         "coconstruct": portal_status("coconstruct"),
     }
+
+
+def breakers_status() -> list[dict]:
+    """List every remote paused by its circuit breaker: what was refused, since when, the hint."""
+    from integrations.breaker.services import breaker_sentence, breakers_open
+
+    try:
+        records = breakers_open()
+    except DatabaseError:
+        return []
+    return [
+        {
+            "remote": record.label,
+            "since": record.opened_at.isoformat(),
+            "reason": record.reason,
+            "message": breaker_sentence(record),
+        }
+        for record in records
+    ]

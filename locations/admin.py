@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from builderops.core.admin import ReviewedRecordAdmin, refusal_reason, report_returned_to_draft
 from builderops.core.admin_links import admin_changelist_url, children_panel, parent_chain
 from builderops.csvio.admin import CsvImportAdminMixin
+from locations.hierarchy import level_for, parent_path
 from locations.models import Division, MasterCommunity, Neighborhood, Region
 from locations.selectors import REGION_NOT_ACTIVATED, regions_none_active
 from locations.services import location_deactivate, location_reactivate
@@ -91,7 +92,7 @@ class RegionAdmin(SimpleHistoryAdmin):
 
 
 class LocationAdmin(CsvImportAdminMixin, ReviewedRecordAdmin):
-    """What every builder-owned level shares; each level names its parent and children."""
+    """What every builder-owned level shares; its parent and children come from the hierarchy."""
 
     actions = [
         *ReviewedRecordAdmin.actions,
@@ -99,8 +100,6 @@ class LocationAdmin(CsvImportAdminMixin, ReviewedRecordAdmin):
         "reactivate",
         *CsvImportAdminMixin.actions,
     ]
-    parent_path: tuple[str, ...] = ()  # e.g. ("division", "region"), nearest first
-    children_related_name = ""
     list_display = (
         "external_id",
         "name",
@@ -133,8 +132,16 @@ class LocationAdmin(CsvImportAdminMixin, ReviewedRecordAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), "active", "chain", "children"]
 
+    @property
+    def level(self):
+        """This admin's level of the hierarchy: its parent chain and children come from there."""
+        return level_for(self.model)
+
+    def get_list_select_related(self, request):
+        return ("__".join(parent_path(self.level)),)  # the whole chain the "chain" column links
+
     def get_queryset(self, request):
-        children = getattr(self.model, self.children_related_name).rel
+        children = getattr(self.model, self.level.children).rel
         counted = child_count(children.related_model, children.field.name)
         return super().get_queryset(request).annotate(n_children=counted)
 
@@ -148,11 +155,11 @@ class LocationAdmin(CsvImportAdminMixin, ReviewedRecordAdmin):
 
     @admin.display(description="parent chain")
     def chain(self, obj):
-        return parent_chain(obj, *self.parent_path)
+        return parent_chain(obj, *parent_path(self.level))
 
     @admin.display(description="children", ordering="n_children")
     def child_count(self, obj):
-        children = getattr(self.model, self.children_related_name).rel
+        children = getattr(self.model, self.level.children).rel
         model = children.related_model
         url = admin_changelist_url(model, **{f"{children.field.name}__id__exact": obj.pk})
         noun = model._meta.verbose_name_plural
@@ -162,7 +169,7 @@ class LocationAdmin(CsvImportAdminMixin, ReviewedRecordAdmin):
 
     @admin.display(description="children")
     def children(self, obj):
-        return children_panel(obj, self.children_related_name) if obj and obj.pk else "—"
+        return children_panel(obj, self.level.children) if obj and obj.pk else "—"
 
     @admin.action(permissions=["change"], description="Deactivate selected %(verbose_name_plural)s")
     def deactivate(self, request, queryset):
@@ -195,10 +202,7 @@ class LocationAdmin(CsvImportAdminMixin, ReviewedRecordAdmin):
 
 @admin.register(Division)
 class DivisionAdmin(LocationAdmin):
-    parent_path = ("region",)
-    children_related_name = "master_communities"
     list_filter = ("review_state", "active", "sync_state", "region")
-    list_select_related = ("region",)
     autocomplete_fields = ("region",)
 
     def changelist_view(self, request, extra_context=None):
@@ -217,17 +221,12 @@ class DivisionAdmin(LocationAdmin):
 
 @admin.register(MasterCommunity)
 class MasterCommunityAdmin(LocationAdmin):
-    parent_path = ("division", "region")
-    children_related_name = "neighborhoods"
     list_filter = ("review_state", "active", "sync_state", "division__region", "division")
-    list_select_related = ("division__region",)
     autocomplete_fields = ("division",)
 
 
 @admin.register(Neighborhood)
 class NeighborhoodAdmin(LocationAdmin):
-    parent_path = ("master_community", "division", "region")
-    children_related_name = "homes"
     list_filter = (
         "review_state",
         "active",
@@ -235,5 +234,4 @@ class NeighborhoodAdmin(LocationAdmin):
         "master_community__division",
         "master_community",
     )
-    list_select_related = ("master_community__division__region",)
     autocomplete_fields = ("master_community",)

@@ -8,6 +8,7 @@ after it). Decided here: `active` isn't imported — deactivating has rules of i
 from builderops.core.review import ReviewState
 from builderops.csvio.cells import external_id_parse, text_parser
 from builderops.csvio.spec import Column, ImportSpec, ParentInfo, ParentRef, location_columns
+from locations.hierarchy import level_for
 from locations.models import Division, MasterCommunity, Neighborhood, Region
 
 
@@ -42,8 +43,8 @@ def columns_with_parent(example_id: str, example_name: str, parent: Column) -> t
 
 
 class DivisionSpec(LocationSpec):
-    kind = "divisions"
     model = Division
+    kind = level_for(model).csv_kind
     parent = ParentRef(column="regionName", noun="region", attr="region_id", by_name=True)
     columns = columns_with_parent(
         "DIV_001",
@@ -63,8 +64,8 @@ class DivisionSpec(LocationSpec):
 
 
 class MasterCommunitySpec(LocationSpec):
-    kind = "master-communities"
     model = MasterCommunity
+    kind = level_for(model).csv_kind
     parent_model = Division
     parent = ParentRef(column="divisionExternalId", noun="division", attr="division_id")
     columns = columns_with_parent(
@@ -75,8 +76,8 @@ class MasterCommunitySpec(LocationSpec):
 
 
 class NeighborhoodSpec(LocationSpec):
-    kind = "neighborhoods"
     model = Neighborhood
+    kind = level_for(model).csv_kind
     parent_model = MasterCommunity
     parent = ParentRef(
         column="masterCommunityExternalId", noun="master community", attr="master_community_id"

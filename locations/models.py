@@ -8,11 +8,13 @@ builder's own, reviewed here and published (builder-backed.md, "Hierarchy").
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import classproperty
 from simple_history.models import HistoricalRecords
 
 from builderops.core.models import TimeStampedModel
 from builderops.core.publishing import PublishableModel
 from builderops.core.review import ReviewableModel
+from locations.hierarchy import level_for
 from locations.validators import (
     EXTERNAL_ID_REQUIRED,
     NAME_REQUIRED,
@@ -53,7 +55,10 @@ class LocationModel(TimeStampedModel, ReviewableModel, PublishableModel):
     abbreviated_name = models.CharField(max_length=50, blank=True)
     active = models.BooleanField(default=True, db_index=True)
 
-    parent_field = ""  # the ForeignKey to the level above, set by each subclass
+    @classproperty
+    def parent_field(cls) -> str:
+        """Name the ForeignKey to the level above (locations/hierarchy.py says which)."""
+        return level_for(cls).parent_field
 
     class Meta:
         abstract = True
@@ -85,7 +90,6 @@ class LocationModel(TimeStampedModel, ReviewableModel, PublishableModel):
 class Division(LocationModel):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="divisions")
     history = HistoricalRecords()
-    parent_field = "region"
 
     class Meta(LocationModel.Meta):
         permissions = [("approve_division", "Can approve division")]
@@ -96,7 +100,6 @@ class MasterCommunity(LocationModel):
         Division, on_delete=models.PROTECT, related_name="master_communities"
     )
     history = HistoricalRecords()
-    parent_field = "division"
 
     class Meta(LocationModel.Meta):
         verbose_name = "master community"
@@ -109,7 +112,6 @@ class Neighborhood(LocationModel):
         MasterCommunity, on_delete=models.PROTECT, related_name="neighborhoods"
     )
     history = HistoricalRecords()
-    parent_field = "master_community"
 
     class Meta(LocationModel.Meta):
         permissions = [("approve_neighborhood", "Can approve neighborhood")]

@@ -1,4 +1,4 @@
-"""Create, update, approve, deactivate and reactivate divisions, master communities, neighborhoods.
+"""Create, update, deactivate and reactivate divisions, master communities and neighborhoods.
 
 Every writer — the admin, the CSV import, management commands — goes through these, so review
 state, history and sync state follow the same rules (builderops/core/records.py).
@@ -7,10 +7,9 @@ state, history and sync state follow the same rules (builderops/core/records.py)
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from builderops.core.records import record_approve, record_save
+from builderops.core.records import record_save
+from locations.hierarchy import level_for
 from locations.models import Division, LocationModel, MasterCommunity, Neighborhood
-
-CHILDREN = {Division: "master_communities", MasterCommunity: "neighborhoods", Neighborhood: "homes"}
 
 
 def location_create(*, model: type[LocationModel], user, data: dict, approve: bool = False):
@@ -28,17 +27,11 @@ def location_update(*, obj: LocationModel, user, data: dict, approve: bool = Fal
     return obj
 
 
-def location_approve(*, obj: LocationModel, user) -> LocationModel:
-    """Approve `obj`: it becomes due to publish."""
-    record_approve(obj=obj, user=user)
-    return obj
-
-
 def location_deactivate(*, obj: LocationModel, user) -> LocationModel:
     """Deactivate `obj` (published as `active: false`); its active children must go first."""
-    related = CHILDREN[type(obj)]
-    children = getattr(obj, related)
-    active_children = children.filter(active=True).count() if related != "homes" else 0
+    children = getattr(obj, level_for(obj).children)
+    # Homes have no active flag of their own: they never hold a deactivation back.
+    active_children = children.filter(active=True).count() if has_active(children.model) else 0
     if active_children:
         meta = children.model._meta
         noun = meta.verbose_name if active_children == 1 else meta.verbose_name_plural
@@ -47,6 +40,11 @@ def location_deactivate(*, obj: LocationModel, user) -> LocationModel:
         )
     with transaction.atomic():
         return location_update(obj=obj, user=user, data={"active": False})
+
+
+def has_active(model) -> bool:
+    """Say whether `model`'s records can be deactivated (have an `active` field)."""
+    return any(field.name == "active" for field in model._meta.concrete_fields)
 
 
 def location_reactivate(*, obj: LocationModel, user) -> LocationModel:

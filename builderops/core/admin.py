@@ -17,14 +17,15 @@ here too:
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.template.defaultfilters import truncatechars
+from django.db import router, transaction
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from builderops.core.admin_links import admin_link
-from builderops.core.publishing import SyncState, records_publish_now, records_retry_failed
+from builderops.core.admin_sync import SyncAdminMixin
 from builderops.core.records import (
     hierarchy_depth,
     record_approve,
@@ -33,18 +34,18 @@ from builderops.core.records import (
     records_return_to_draft_bulk,
 )
 from builderops.core.review import review_check_can_approve, user_can_approve
+from builderops.core.versions import (
+    RecordsChanged,
+    record_check_unchanged,
+    record_version,
+    versions_decode,
+    versions_encode,
+)
 
 RETURNED_TO_DRAFT = (
     "“{obj}” was approved, so your change is saved as a draft: it waits for an approver, and "
     "Builder Backed keeps the last approved version until then."
 )
-BADGE_COLOURS = {
-    SyncState.NOT_PUBLISHED: "#6b7280",
-    SyncState.PENDING: "#2563eb",
-    SyncState.PUBLISHED: "#15803d",
-    SyncState.FAILED: "#b91c1c",
-    SyncState.RETRYING: "#b45309",
-}
 SYNC_READONLY_FIELDS = (
     "sync_badge",
     "sync_last_attempt_at",
@@ -52,10 +53,15 @@ SYNC_READONLY_FIELDS = (
     "sync_last_error",
     "remote_id",
 )
-ERROR_SHOWN = (SyncState.PENDING, SyncState.FAILED, SyncState.RETRYING)
-DRAFTS_LISTED = 10
 REFUSALS_LISTED = 10
 CONFIRMATION_LISTED = 100  # per list on the confirmation page; the counts cover them all
+# The form fields carrying what the approver saw (builderops/core/versions.py).
+SHOWN_VERSIONS_FIELD = "shown_versions"
+REVIEWED_VERSION_FIELD = "_reviewed_version"
+CHANGED_BEFORE_APPROVAL = (
+    "Nothing was saved or approved: {what} after you opened this page. This is the record as "
+    "it is now: review it, then save or approve again."
+)
 
 
 def refusal_reason(exc: Exception) -> str:
@@ -95,11 +101,17 @@ def confirmation_lists(*, ready, refused, already, counts) -> dict:
     return context
 
 
-class ReviewedRecordAdmin(SimpleHistoryAdmin):
+class ReviewedRecordAdmin(SyncAdminMixin, SimpleHistoryAdmin):
     """Approve, return to draft, save through the services, guard deletes, show history, and
     show Builder Backed sync state (badge column, filter, panel; Publish now, Retry failed)."""
 
-    actions = ["approve_selected", "return_to_draft", "publish_now", "retry_failed"]
+    actions = [
+        "approve_selected",
+        "return_to_draft",
+        "publish_now",
+        "force_republish",
+        "retry_failed",
+    ]
     review_parent_field = ""  # the ForeignKey review_parent() follows; loaded with the actions
     review_fieldset = ("Review", {"fields": ("review_state", "approved_by", "approved_at")})
     record_fieldset = ("Record", {"fields": ("created_at", "updated_at"), "classes": ["collapse"]})
@@ -174,9 +186,19 @@ class ReviewedRecordAdmin(SimpleHistoryAdmin):
     # --- actions -------------------------------------------------------------------------------
     @admin.action(permissions=["approve"], description="Approve selected %(verbose_name_plural)s")
     def approve_selected(self, request, queryset):
-        if request.POST.get("post") != "yes":
+        # Without the versions the confirmation page sends, nothing was confirmed: show it.
+        if request.POST.get("post") != "yes" or SHOWN_VERSIONS_FIELD not in request.POST:
             return self.approve_confirmation(request, list(self.review_queryset(queryset)))
-        approved, refused = records_approve_bulk(objs=queryset, user=request.user)
+        shown = versions_decode(request.POST[SHOWN_VERSIONS_FIELD])
+        try:
+            approved, refused = records_approve_bulk(
+                objs=queryset, user=request.user, shown_versions=shown
+            )
+        except RecordsChanged as exc:  # nothing was approved: show the records as they are now
+            objs = list(self.review_queryset(queryset))
+            return self.approve_confirmation(
+                request, objs, changed=exc.changed, changed_count=exc.count
+            )
         self.report_approved(request, approved, refused)
         return None
 
@@ -194,8 +216,10 @@ class ReviewedRecordAdmin(SimpleHistoryAdmin):
             return queryset.select_related(self.review_parent_field)
         return queryset
 
-    def approve_confirmation(self, request, objs):
-        """Show what "Approve selected" will approve, and what it can't and why."""
+    def approve_confirmation(self, request, objs, changed=(), changed_count=0):
+        """Show what "Approve selected" will approve, and what it can't and why; after a refused
+        confirmation, first which records `changed` since the page was shown (how many in all:
+        `changed_count`)."""
         ready, refused, already = approval_preview(objs, request.user)
         context = {
             **self.admin_site.each_context(request),
@@ -211,6 +235,15 @@ class ReviewedRecordAdmin(SimpleHistoryAdmin):
             "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
             "select_across": request.POST.get("select_across", "0"),
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            # What this page shows is what "Yes" approves (issue 11): every record's version.
+            "shown_versions_field": SHOWN_VERSIONS_FIELD,
+            "shown_versions": versions_encode(objs),
+            "changed": [
+                (admin_link(record.obj), record.change_text())
+                for record in changed[:CONFIRMATION_LISTED]
+            ],
+            "changed_count": changed_count,
+            "changed_more": max(changed_count - min(len(changed), CONFIRMATION_LISTED), 0),
             "media": self.media,
         }
         request.current_app = self.admin_site.name
@@ -233,60 +266,37 @@ class ReviewedRecordAdmin(SimpleHistoryAdmin):
         opts = self.opts
         return str(opts.verbose_name if count == 1 else opts.verbose_name_plural)
 
-    # --- Builder Backed sync state -------------------------------------------------------------
-    @admin.display(description="sync", ordering="sync_state")
-    def sync_badge(self, obj):
-        state = SyncState(obj.sync_state)
-        badge = format_html(
-            '<span class="sync-badge sync-{}" title="{}" style="color:#fff;background:{};'
-            'padding:1px 6px;border-radius:8px;white-space:nowrap">{}</span>',
-            state.value,
-            obj.sync_last_error or state.label,
-            BADGE_COLOURS[state],
-            state.label,
-        )
-        if state not in ERROR_SHOWN or not obj.sync_last_error:
-            return badge
-        return format_html(
-            '{}<div class="sync-error" title="{}" style="font-size:11px;color:#6b7280">{}</div>',
-            badge,
-            obj.sync_last_error,
-            truncatechars(obj.sync_last_error, 90),
-        )
-
-    def get_list_filter(self, request):
-        filters = list(super().get_list_filter(request))
-        return filters if "sync_state" in filters else [*filters, "sync_state"]
-
-    @admin.action(
-        permissions=["change"], description="Publish selected %(verbose_name_plural)s now"
-    )
-    def publish_now(self, request, queryset):
-        queued, refused, drafts = records_publish_now(queryset, drafts_listed=DRAFTS_LISTED)
-        self.message_user(
-            request,
-            f"Queued {queued} {self.noun(queued)} for publishing to Builder Backed.",
-            messages.SUCCESS,
-        )
-        if refused:
-            listed = ", ".join(f"“{obj}”" for obj in drafts)
-            more = f" and {refused - len(drafts)} more" if refused > len(drafts) else ""
-            self.message_user(
-                request,
-                f"Not queued — only approved records are published, approve these first: "
-                f"{listed}{more}.",
-                messages.WARNING,
-            )
-
-    @admin.action(permissions=["change"], description="Retry failed %(verbose_name_plural)s")
-    def retry_failed(self, request, queryset):
-        count = records_retry_failed(queryset)
-        level = messages.SUCCESS if count else messages.INFO
-        self.message_user(
-            request, f"Queued {count} failed {self.noun(count)} for another try.", level
-        )
-
     # --- the change page ----------------------------------------------------------------------
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method != "POST" or object_id is None:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        # One transaction: the version check's row lock holds until the save commits.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            refused = self.reviewed_version_check(request, object_id)
+            if refused is not None:
+                return refused
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def reviewed_version_check(self, request, object_id):
+        """Refuse a save that would approve a record changed since its page was opened.
+
+        "Save and approve", and an approver's save of an approved record (it stays approved,
+        under their name), approve what the page showed; if someone saved the record meanwhile,
+        nothing is saved and the page is shown again as the record is now (issue 11).
+        """
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_approve_permission(request, obj):
+            return None
+        if "_approve" not in request.POST and not obj.is_approved:
+            return None
+        try:
+            record_check_unchanged(obj=obj, shown=request.POST.get(REVIEWED_VERSION_FIELD, ""))
+        except RecordsChanged as exc:
+            what = exc.changed[0].describe()
+            self.message_user(request, CHANGED_BEFORE_APPROVAL.format(what=what), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+        return None
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         can_save = (
             self.has_add_permission(request) if add else self.has_change_permission(request, obj)
@@ -294,6 +304,8 @@ class ReviewedRecordAdmin(SimpleHistoryAdmin):
         context["show_save_and_approve"] = (
             can_save and self.has_approve_permission(request) and not (obj and obj.is_approved)
         )
+        context["reviewed_version_field"] = REVIEWED_VERSION_FIELD
+        context["reviewed_version"] = record_version(obj) if obj is not None else ""
         context["edit_returns_to_draft"] = bool(
             obj and obj.is_approved and can_save and not self.has_approve_permission(request)
         )

@@ -14,9 +14,10 @@ a publish that finished meanwhile.
 import contextlib
 import contextvars
 import logging
+from dataclasses import dataclass
 
 from django.db import models, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.dispatch import Signal
 from django.utils import timezone
@@ -69,6 +70,10 @@ class PublishableModel(models.Model):
     sync_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     sync_retry_at = models.DateTimeField(null=True, blank=True, editable=False)
     sync_due_since = models.DateTimeField(null=True, blank=True, editable=False)
+    # Builder Backed shows this record deactivated although ours is active (someone did it on
+    # their side). Publishing it would silently re-activate it, so it is held, and its children
+    # wait, until staff choose "Re-publish as active" (issue 10, item 6).
+    sync_remote_inactive_since = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -99,6 +104,23 @@ def sync_fields_refresh(obj: PublishableModel) -> None:
     current = rows.values(*names).first()
     for name, value in (current or {}).items():
         setattr(obj, name, value)
+
+
+def sync_fields_refresh_bulk(model, objs: list) -> None:
+    """Re-read the worker-written fields of saved `objs` in one SELECT, locking their rows.
+
+    The chunked form of `sync_fields_refresh` for bulk writers (the CSV import): one query per
+    chunk instead of one per record. Call it inside the transaction that saves them.
+    """
+    by_pk = {obj.pk: obj for obj in objs if obj.pk is not None}
+    if not by_pk:
+        return
+    names = sync_field_names(model)
+    rows = model._base_manager.filter(pk__in=list(by_pk)).select_for_update().order_by("pk")
+    for current in rows.values("pk", *names):
+        obj = by_pk[current.pop("pk")]
+        for name, value in current.items():
+            setattr(obj, name, value)
 
 
 _deferred = contextvars.ContextVar("sync_enqueue_deferred", default=None)
@@ -187,11 +209,47 @@ def records_mark_due(rows, *, force: bool = False) -> int:
     return marked
 
 
-def records_publish_now(queryset, *, drafts_listed: int = 10) -> tuple[int, int, list]:
-    """Make the approved records of `queryset` due now; return (marked, drafts, a few drafts)."""
+# Builder Backed already has this version: its last publish finished with the record unchanged
+# since (every change bumps `sync_version`), so sending it again would send the same payload.
+UP_TO_DATE = Q(sync_state=SyncState.PUBLISHED, sync_published_version__gte=F("sync_version"))
+
+
+@dataclass(frozen=True)
+class PublishNow:
+    """What "Publish now" did: queued, left alone as up to date, refused as drafts."""
+
+    queued: int
+    unchanged: int
+    drafts: int
+    drafts_listed: list
+
+
+def records_publish_now(queryset, *, drafts_listed: int = 10) -> PublishNow:
+    """Make the approved records of `queryset` that changed since their last publish due now."""
+    approved = queryset.filter(review_state=ReviewState.APPROVED)
+    unchanged = approved.filter(UP_TO_DATE).count()
+    queued = records_mark_due(approved.exclude(UP_TO_DATE))
     drafts = queryset.exclude(review_state=ReviewState.APPROVED)
-    marked = records_mark_due(queryset._chain())
-    return marked, drafts.count(), list(drafts[:drafts_listed])
+    return PublishNow(queued, unchanged, drafts.count(), list(drafts[:drafts_listed]))
+
+
+def records_force_republish(queryset) -> int:
+    """Resend the approved records of `queryset`, even unchanged ones (e.g. after drift)."""
+    return records_mark_due(queryset._chain(), force=True)
+
+
+def records_republish_active(queryset) -> int:
+    """Re-activate on Builder Backed the records of `queryset` it shows deactivated; return how
+    many were marked. Staff decide this (issue 10, item 6): publishing never does it by itself."""
+    held = queryset.filter(sync_remote_inactive_since__isnull=False)
+    if any(field.name == "active" for field in queryset.model._meta.concrete_fields):
+        held = held.filter(active=True)  # deactivated here meanwhile: it publishes as inactive
+    ids = list(held.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    rows = queryset.model._base_manager.filter(pk__in=ids)
+    rows.update(sync_remote_inactive_since=None)
+    return records_mark_due(rows, force=True)
 
 
 def records_retry_failed(queryset) -> int:

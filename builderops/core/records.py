@@ -2,7 +2,8 @@
 
 Locations and homes services call these so the admin, the CSV import and the commands apply the
 same review rules (builderops/core/review.py), history and sync state
-(builderops/core/publishing.py) in one transaction.
+(builderops/core/publishing.py) in one transaction. `record_review` is the one per-record step
+they all share — `record_save`, the CSV writer (builderops/csvio/writer.py) and bulk review.
 
 The bulk services (`records_approve_bulk`, `records_return_to_draft_bulk`) apply the same rules
 to thousands of records at a cost that doesn't grow with them: per level and batch, one locked
@@ -33,6 +34,7 @@ from builderops.core.review import (
     review_check_permission,
     review_mark_approved,
 )
+from builderops.core.versions import records_changed_locked, records_changed_raise
 
 BULK_BATCH = 1000
 REVIEW_FIELDS = ("review_state", "approved_by", "approved_at", "updated_at")
@@ -42,22 +44,37 @@ RETURNED_REASON = "returned to draft"
 
 def record_save(*, obj, user, approve: bool = False, exclude_clean: Iterable[str] = ()) -> None:
     """Validate and save `obj` as edited by `user`; an approved record becomes due to publish."""
-    creating = obj.pk is None
     obj.full_clean(exclude=list(exclude_clean))
     with transaction.atomic():
-        if creating:
-            obj.review_state = ReviewState.DRAFT
-        else:
-            review_apply_edit(obj=obj, user=user)
         if approve:
             review_check_can_approve(obj=obj, user=user)
-            review_mark_approved(obj=obj, user=user)
-        if obj.is_approved:
-            sync_mark_due(obj)
-        else:
-            sync_fields_refresh(obj)  # a stale copy must not undo a publish that just finished
+        record_review(obj=obj, user=user, approve=approve)
         obj._history_user = user
         obj.save()
+
+
+def record_review(*, obj, user, approve: bool = False, refresh: bool = True) -> None:
+    """Set the review and sync state a save of `obj` by `user` leaves it in (not saved here).
+
+    The one per-record step of every save under review — `record_save`, the CSV writer and
+    `batch_approve` — so the rules can't drift apart: a new record starts as a draft; an edit
+    returns an approved record to draft unless `user` may approve; `approve` approves (the
+    caller checked it may); an approved record becomes due to publish.
+
+    `refresh` re-reads the worker-written sync fields under a row lock first, so a stale copy
+    never undoes a publish that just finished. A bulk writer that read them under a lock in this
+    transaction (one SELECT per chunk) passes `refresh=False`.
+    """
+    if obj.pk is None:
+        obj.review_state = ReviewState.DRAFT
+    else:
+        review_apply_edit(obj=obj, user=user)
+    if approve:
+        review_mark_approved(obj=obj, user=user)
+    if obj.is_approved:
+        sync_mark_due(obj, refresh=refresh)
+    elif refresh:
+        sync_fields_refresh(obj)
 
 
 def record_approve(*, obj, user) -> None:
@@ -71,18 +88,31 @@ def record_approve(*, obj, user) -> None:
         obj.save()
 
 
-def records_approve_bulk(*, objs, user) -> tuple[int, list[tuple[object, str]]]:
+def records_approve_bulk(
+    *, objs, user, shown_versions: dict[int, str] | None = None
+) -> tuple[int, list[tuple[object, str]]]:
     """Approve every draft among `objs` that may be, parents' levels first, in one transaction.
 
     `objs` is a queryset or records of the reviewed models; approved ones are skipped. Return
     (how many were approved, [(refused record, why)]). Raise PermissionDenied, writing nothing,
     unless `user` may approve every model involved. One bulk publish pass is queued on commit.
+
+    `shown_versions` (pk → version, builderops/core/versions.py) are what the approver saw: if
+    any draft differs, RecordsChanged is raised and nothing is approved (issue 11).
     """
     levels = records_by_level(objs)
     for model, _pks in levels:
         review_check_permission(model=model, user=user)
     approved, refused = 0, []
     with transaction.atomic(), sync_enqueue_deferred():
+        if shown_versions is not None:
+            changed = [
+                obj
+                for model, pks in levels
+                for batch in chunks(pks, BULK_BATCH)
+                for obj in records_changed_locked(model=model, pks=batch, shown=shown_versions)
+            ]
+            records_changed_raise(changed)
         for model, pks in levels:
             for batch in chunks(pks, BULK_BATCH):
                 done, not_done = batch_approve(model=model, pks=batch, user=user)
@@ -100,8 +130,8 @@ def batch_approve(*, model, pks, user) -> tuple[int, list[tuple[object, str]]]:
         except ValidationError as exc:
             refused.append((obj, " ".join(exc.messages)))
             continue
-        review_mark_approved(obj=obj, user=user)
-        sync_mark_due(obj, refresh=False)  # just read under a lock; only SYNC_DUE_FIELDS saved
+        # Just read under a lock, and only SYNC_DUE_FIELDS are saved: no refresh needed.
+        record_review(obj=obj, user=user, approve=True, refresh=False)
         obj.updated_at = now
         ready.append(obj)
     rows_save(model, ready, (*REVIEW_FIELDS, *SYNC_DUE_FIELDS), user, APPROVED_REASON)
@@ -146,7 +176,7 @@ def records_by_level(objs) -> list[tuple[type, list[int]]]:
     pks = defaultdict(list)
     for obj in objs:
         pks[type(obj)].append(obj.pk)
-    return sorted(pks.items(), key=lambda item: HIERARCHY_ORDER.index(item[0]._meta.label))
+    return sorted(pks.items(), key=lambda item: hierarchy_depth(item[0]))
 
 
 def rows_locked(model, pks, **filters) -> QuerySet:
@@ -175,15 +205,14 @@ def chunks(items: list, size: int):
         yield items[start : start + size]
 
 
-# Parents before children (builder-backed.md, "Hierarchy").
-HIERARCHY_ORDER = (
-    "locations.Division",
-    "locations.MasterCommunity",
-    "locations.Neighborhood",
-    "homes.Home",
-)
-
-
 def hierarchy_depth(obj) -> int:
-    """Say how deep `obj`'s model sits in the hierarchy (a division is 0)."""
-    return HIERARCHY_ORDER.index(obj._meta.label)
+    """Say how deep `obj`'s model (or `obj`, a model) sits in the hierarchy: its top is 0.
+
+    Counted by following each model's `parent_field` ForeignKey up, so core needs no list of
+    the levels (locations/hierarchy.py, which the models read, is above core).
+    """
+    model, depth = obj if isinstance(obj, type) else type(obj), 0
+    while getattr(model, "parent_field", ""):
+        model = model._meta.get_field(model.parent_field).related_model
+        depth += 1
+    return depth

@@ -94,6 +94,13 @@ def review_check_parent(*, obj: ReviewableModel) -> None:
         )
 
 
+def review_mark_draft(*, obj: ReviewableModel) -> None:
+    """Set `obj` back to draft, awaiting an approver (not saved here)."""
+    obj.review_state = ReviewState.DRAFT
+    obj.approved_by = None
+    obj.approved_at = None
+
+
 def review_mark_approved(*, obj: ReviewableModel, user) -> None:
     """Set `obj` approved by `user` now (not saved here)."""
     obj.review_state = ReviewState.APPROVED

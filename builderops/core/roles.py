@@ -13,6 +13,8 @@ from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+from builderops.core.alerts import OPS_ALERTS_GROUP
+
 VIEWED_APPS = ("locations", "homes", "integrations")
 EDITED_MODELS = (
     "locations.division",
@@ -30,9 +32,16 @@ APPROVED_MODELS = (
 # Extra codenames per role, added by other parts of the product (e.g. pulling portal data).
 EXTRA_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "Viewer": (),
-    # Portals: queue "Pull now" / "Full re-pull", and pick a project's home by hand.
-    "Editor": ("integrations.pull_portalconnection", "integrations.change_project"),
-    "Approver": (),
+    # Portals: queue "Pull now" / "Full re-pull", and pick a project's home by hand; draft
+    # portal writes (change orders, selection groups, purchase orders) for approval (issue 13).
+    "Editor": (
+        "integrations.pull_portalconnection",
+        "integrations.change_project",
+        "integrations.add_portalwrite",
+        "integrations.change_portalwrite",
+    ),
+    # Approving a portal write sends it to the portal (issue 13).
+    "Approver": ("integrations.send_portalwrite",),
 }
 
 
@@ -70,6 +79,8 @@ def roles_ensure() -> dict[str, int]:
         perms = [permission_get(label) for label in sorted(labels)]
         group.permissions.set(perms)
         counts[name] = len(perms)
+    # Not a role: its members receive the ops e-mails (builderops/core/alerts.py).
+    Group.objects.get_or_create(name=OPS_ALERTS_GROUP)
     return counts
 
 

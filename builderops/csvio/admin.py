@@ -11,6 +11,7 @@ parses the request, calls one service (builderops/csvio/jobs.py) and renders or 
 Importing needs the model's add and change permissions; exporting needs view.
 """
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
@@ -21,22 +22,25 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from builderops.core.request_limits import request_body_limit
 from builderops.core.review import user_can_approve
 from builderops.csvio.export import csv_export_lines, csv_template_text
 from builderops.csvio.forms import ApplyForm, UploadForm
 from builderops.csvio.jobs import (
     import_job_apply_start,
+    import_job_approve_change,
     import_job_create,
     import_job_preview_start,
 )
 from builderops.csvio.kinds import kind_for_model, spec_get
 from builderops.csvio.models import ImportJob
 from builderops.csvio.progress import progress_get
+from builderops.csvio.summary import outcome_summary, rejected_summary
 
 
 class CsvImportAdminMixin:
     actions = ["csv_export_selected"]  # list it in the admin's own `actions` (Django's idiom)
-    csv_import_kind = ""  # a key of builderops.csvio.kinds.KINDS; by default the model's kind
+    csv_import_kind = ""  # a kind of builderops.csvio.kinds; by default the model's kind
     csv_change_list_template = "admin/csvio/change_list.html"
 
     @property
@@ -47,7 +51,14 @@ class CsvImportAdminMixin:
     def get_urls(self):
         wrap = self.admin_site.admin_view
         urls = [
-            path("import/", wrap(self.csv_upload_view), name=self.csv_url_name("upload")),
+            path(
+                "import/",
+                # Refused by Content-Length before the body is read (core/request_limits.py).
+                request_body_limit(lambda: settings.CSV_MAX_UPLOAD_BYTES)(
+                    wrap(self.csv_upload_view)
+                ),
+                name=self.csv_url_name("upload"),
+            ),
             path(
                 "import/template.csv",
                 wrap(self.csv_template_view),
@@ -184,15 +195,28 @@ class CsvImportAdminMixin:
                 (state, job.samples.get(state, [])) for state in ("new", "updated", "unchanged")
             ],
             hidden_errors=max(job.error_count - len(job.errors), 0),
+            retention_days=settings.BUILDEROPS_UPLOAD_RETENTION_DAYS,
+            hidden_notices=max(job.notice_count - len(job.notices), 0),
+            summary=self.csv_summary(job),
+            ignored=[c["header"] for c in job.columns if c.get("status") == "ignored"],
         )
         return TemplateResponse(request, "admin/csvio/preview.html", context)
+
+    def csv_summary(self, job: ImportJob) -> str:
+        """Say what Apply will do, did, or why nothing can be saved (builderops/csvio/summary)."""
+        if job.error_count:
+            return rejected_summary(counts=job.counts, error_count=job.error_count)
+        done = job.status == ImportJob.Status.APPLIED
+        return outcome_summary(counts=job.counts, model=self.model, approve=job.approve, done=done)
 
     def csv_apply_view(self, request, job_id: int):
         job = self.csv_job(request, job_id)
         form = ApplyForm(request.POST)
         approve = form.is_valid() and form.cleaned_data["approve"]
+        if approve != job.approve:
+            return self.csv_approve_change(request, job, approve)
         try:
-            job = import_job_apply_start(job=job, approve=approve)
+            job = import_job_apply_start(job=job, approve=approve, user=request.user)
         except (ValidationError, PermissionDenied) as exc:
             self.message_user(
                 request, " ".join(getattr(exc, "messages", [str(exc)])), messages.ERROR
@@ -201,6 +225,22 @@ class CsvImportAdminMixin:
         if job.status == ImportJob.Status.APPLIED:
             self.csv_report_applied(request, job)
             return redirect(self.csv_changelist_url())
+        return redirect(self.csv_next_url(job))
+
+    def csv_approve_change(self, request, job: ImportJob, approve: bool):
+        """Preview again when "approve on import" changed: Apply does only what was previewed."""
+        try:
+            job = import_job_approve_change(job=job, approve=approve, user=request.user)
+        except PermissionDenied as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return redirect(self.csv_url("preview", job))
+        choice = "ticked" if approve else "unticked"
+        self.message_user(
+            request,
+            f"“Approve on import” is now {choice}, so the file was checked again: this is what "
+            "Apply will do now. Nothing was saved yet.",
+            messages.WARNING,
+        )
         return redirect(self.csv_next_url(job))
 
     def csv_progress_view(self, request, job_id: int):
@@ -244,12 +284,7 @@ class CsvImportAdminMixin:
         return reverse(f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_changelist")
 
     def csv_report_applied(self, request, job: ImportJob) -> None:
-        counts = job.counts
-        state = "approved" if job.approve else "drafts (an approver reviews them)"
-        self.message_user(
-            request,
-            f"Imported {job.original_name}: {counts.get('new', 0):,} new and "
-            f"{counts.get('updated', 0):,} updated {self.model._meta.verbose_name_plural} as "
-            f"{state}; {counts.get('unchanged', 0):,} unchanged.",
-            messages.SUCCESS,
+        summary = outcome_summary(
+            counts=job.counts, model=self.model, approve=job.approve, done=True
         )
+        self.message_user(request, f"Imported {job.original_name}: {summary}", messages.SUCCESS)

@@ -1,22 +1,25 @@
 """Write a chunk of classified rows in bulk, under the same rules as an admin save.
 
-The rules are builderops/core/records.py's `record_save`, applied per record before the bulk write:
-a new record starts as a draft; an edit by someone without the approve permission returns an
-approved record to draft, an approver's edit keeps it approved; "approve on import" approves;
-an approved record becomes due to publish (`sync_mark_due`). History rows are written in bulk
-with django-simple-history's helpers.
+Each record goes through builderops/core/records.py's `record_review`, the per-record step
+`record_save` and bulk review share: a new record starts as a draft; an edit by someone without
+the approve permission returns an approved record to draft, an approver's edit keeps it
+approved; "approve on import" approves; an approved record becomes due to publish. Unticked,
+"approve on import" returns every changed record to draft first, an approver's too (issue 12).
+Records and their history rows are then written in bulk (csvio/bulk.py: COPY for new ones, one
+UPDATE … FROM VALUES per batch for changed ones on PostgreSQL).
 """
 
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
 
-from builderops.core.publishing import sync_enqueue_deferred, sync_mark_due
-from builderops.core.review import ReviewState, review_apply_edit, review_mark_approved
-from builderops.csvio.bulk import records_insert
+from builderops.core.publishing import (
+    sync_enqueue_deferred,
+    sync_field_names,
+    sync_fields_refresh_bulk,
+)
+from builderops.core.records import REVIEW_FIELDS, record_review
+from builderops.core.review import review_mark_draft
+from builderops.csvio.bulk import records_insert, records_update
 from builderops.csvio.rows import Row
-
-BATCH = 1000
-REVIEW_FIELDS = ("review_state", "approved_by", "approved_at", "updated_at")
 
 
 class ChunkWriter:
@@ -35,17 +38,19 @@ class ChunkWriter:
 
     def chunk_write(self, rows: list[Row]) -> None:
         created = [(row, self.created(row)) for row in rows if row.state == "new"]
-        updated = [(row, self.updated(row)) for row in rows if row.state == "updated"]
-        history = {"default_user": self.user, "default_change_reason": self.reason}
+        updating = [row for row in rows if row.state == "updated"]
+        # Whole rows are written back, so the worker's fields are read fresh, under a lock, once
+        # per chunk — before record_prepare sets any of them (homes: sync_homeowners_replace).
+        sync_fields_refresh_bulk(self.model, [row.obj for row in updating])
+        updated = [(row, self.updated(row)) for row in updating]
         records_insert(self.model, [obj for _, obj in created], user=self.user, reason=self.reason)
-        if updated:
-            bulk_update_with_history(
-                [obj for _, obj in updated],
-                self.model,
-                self.update_fields(updated),
-                batch_size=BATCH,
-                **history,
-            )
+        records_update(
+            self.model,
+            [obj for _, obj in updated],
+            self.update_fields(updated) if updated else [],
+            user=self.user,
+            reason=self.reason,
+        )
         self.spec.children_write(
             created=created, updated=updated, user=self.user, reason=self.reason
         )
@@ -54,29 +59,25 @@ class ChunkWriter:
 
     def created(self, row: Row):
         obj = self.spec.instance_new(row)
-        obj.review_state = ReviewState.DRAFT
-        return self.review(obj)
+        record_review(obj=obj, user=self.user, approve=self.approve)
+        return obj
 
     def updated(self, row: Row):
         obj = row.obj
         for attr, value in row.values.items():
             setattr(obj, attr, value)
         self.spec.record_prepare(row, obj)
-        review_apply_edit(obj=obj, user=self.user)
+        if not self.approve:
+            # Issue 12: unticked "approve on import" is the importer's explicit choice — every
+            # change waits for an approver, an approver's own too (engine.py counts to_draft).
+            review_mark_draft(obj=obj)
+        record_review(obj=obj, user=self.user, approve=self.approve, refresh=False)
         obj.updated_at = timezone.now()
-        return self.review(obj)
-
-    def review(self, obj):
-        if self.approve:
-            review_mark_approved(obj=obj, user=self.user)
-        if obj.is_approved:
-            sync_mark_due(obj)
         return obj
 
     def update_fields(self, updated: list) -> list[str]:
-        """Name the columns to write: what changed, review state, and every sync field
-        (sync_mark_due sets some and re-reads the rest under a row lock)."""
+        """Name the columns to write: what changed, the review state, and every sync field
+        (read under the chunk's lock, then set by record_review and record_prepare)."""
         concrete = {f.attname for f in self.model._meta.concrete_fields}
         changed = {attr for row, _ in updated for attr in row.changed if attr in concrete}
-        sync = {name for name in concrete if name.startswith("sync_") or name == "remote_id"}
-        return sorted(changed | sync | set(REVIEW_FIELDS))
+        return sorted(changed | set(sync_field_names(self.model)) | set(REVIEW_FIELDS))

@@ -16,6 +16,7 @@ from builderops.core.publishing import SyncState
 from builderops.core.sites import AdminPage
 from integrations.builderbacked.selectors import (
     age_text,
+    publishing_paused_sentences,
     sync_oldest_due_age,
     sync_recent_failures,
     sync_status,
@@ -68,6 +69,8 @@ def sync_status_view(request):
     context = {
         **admin.site.each_context(request),
         "title": "Builder Backed sync status",
+        # First on the page: publishing is paused while Builder Backed refuses our credentials.
+        "paused": publishing_paused_sentences(),
         "states": SyncState.choices,
         "rows": [_status_row(status) for status in statuses],
         "oldest_due": age_text(sync_oldest_due_age(statuses)),

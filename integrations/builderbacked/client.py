@@ -1,8 +1,9 @@
 """Call the Builder Backed API v2 (shared/contracts/builder-backed.md, "Endpoints").
 
 `BuilderBackedClient` sends payload dicts built by callers and returns the parsed JSON; it knows
-paths, auth and the error body shape, not models. Every location level shares one
-`LocationResource` (list, get, create, update); homes and homeowners have their own methods.
+paths (each level's, from locations/hierarchy.py), auth and the error body shape, not models.
+Every location level shares one `LocationResource` (list, get, create, update); homes and
+homeowners have their own methods.
 
 Errors are `integrations.errors` classes; `references.missing_reference` / `already_exists` read
 which parent is missing or what already exists.
@@ -10,6 +11,7 @@ which parent is missing or what already exists.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Iterable
 from typing import Any
@@ -21,20 +23,33 @@ from django.core.cache import BaseCache
 from django.core.exceptions import ImproperlyConfigured
 
 from integrations import errors
-from integrations.builderbacked.auth import ClientCredentialsAuth
+from integrations.breaker.state import CircuitBreaker
+from integrations.builderbacked.auth import GRANT_ERRORS, ClientCredentialsAuth
 from integrations.builderbacked.references import Level, field_from_message
 from integrations.health import builderbacked_status
 from integrations.http import BaseClient, RetryPolicy
-from integrations.ratelimit import SharedRateLimit
+from integrations.ratelimit import SharedBackoff, SharedRateLimit
+from locations.hierarchy import level_named, levels_published
 
 DEFAULT_SCOPES = ("location.write", "home.write")
-REGIONS_PATH = "/api/v2/locations/regions"
-LOCATION_PATHS = {
-    Level.DIVISION: "/api/v2/locations/divisions",
-    Level.MASTER_COMMUNITY: "/api/v2/locations/master-communities",
-    Level.NEIGHBORHOOD: "/api/v2/locations/neighborhoods",
+REGIONS_PATH = level_named("region").api_path
+HOMES_PATH = level_named("home").api_path
+# An external id no record has: the breaker's probe reads it, and a 404 proves token and scope.
+PROBE_EXTERNAL_ID = "builderops-access-probe"
+
+
+# builder-backed.md, Errors: a token without a scope → 403 "Token does not have required scope: …".
+SCOPE_ERROR_PREFIX = "token does not have required scope"
+BREAKER_HINTS = {
+    "credentials": "check BUILDERBACKED_CLIENT_SECRET",
+    "access": "check BUILDERBACKED_SCOPES and the scopes Builder Backed granted this client",
 }
-HOMES_PATH = "/api/v2/homes"
+
+
+def tenant_key(base_url: str, client_id: str) -> str:
+    """Return the cache key prefix every process calling this tenant shares (no secret in it)."""
+    digest = hashlib.sha256(f"{base_url}|{client_id}".encode()).hexdigest()[:32]
+    return f"builderbacked:{digest}"
 
 
 def _shared_rate_limit(
@@ -45,6 +60,25 @@ def _shared_rate_limit(
         return None
     digest = hashlib.sha256(f"{base_url}|{client_id}".encode()).hexdigest()[:32]
     return SharedRateLimit(rate, key=f"builderbacked:rate:{digest}", cache=cache)
+
+
+def tenant_breaker(base_url: str, client_id: str, cache: BaseCache | None = None):
+    """Return the circuit breaker every process calling this tenant shares."""
+    return CircuitBreaker(
+        key=f"{tenant_key(base_url, client_id)}:breaker",
+        label="Builder Backed",
+        hints=BREAKER_HINTS,
+        activity="publishing",
+        cache=cache,
+    )
+
+
+def location_paths() -> dict[str, str]:
+    """Map each published location level to its collection path (locations/hierarchy.py).
+
+    Homes are published too but are not a location: they have their own methods (homeowners).
+    """
+    return {level.name: level.api_path for level in levels_published() if level.name != Level.HOME}
 
 
 def path_segment(external_id: str) -> str:
@@ -101,6 +135,7 @@ class BuilderBackedClient(BaseClient):
         cache: BaseCache | None = None,
         rate_limit: float = 0.0,
     ):
+        retry = retry or RetryPolicy()
         auth = ClientCredentialsAuth(
             token_url=token_url,
             client_id=client_id,
@@ -115,14 +150,17 @@ class BuilderBackedClient(BaseClient):
             transport=transport,
             retry=retry,
             rate_limit=_shared_rate_limit(rate_limit, base_url, client_id, cache),
+            backoff=SharedBackoff(
+                key=f"{tenant_key(base_url, client_id)}:backoff",
+                cache=cache,
+                max_wait=retry.timeout,
+            ),
+            breaker=tenant_breaker(base_url, client_id, cache),
         )
         self.auth = auth
         self.locations = {
-            level: LocationResource(self, level, path) for level, path in LOCATION_PATHS.items()
+            level: LocationResource(self, level, path) for level, path in location_paths().items()
         }
-        self.divisions = self.locations[Level.DIVISION]
-        self.master_communities = self.locations[Level.MASTER_COMMUNITY]
-        self.neighborhoods = self.locations[Level.NEIGHBORHOOD]
 
     @classmethod
     def from_settings(cls, **overrides: Any) -> BuilderBackedClient:
@@ -137,9 +175,9 @@ class BuilderBackedClient(BaseClient):
             "token_url": settings.BUILDERBACKED_TOKEN_URL,
             "client_id": settings.BUILDERBACKED_CLIENT_ID,
             "client_secret": settings.BUILDERBACKED_CLIENT_SECRET,
-            "scopes": getattr(settings, "BUILDERBACKED_SCOPES", DEFAULT_SCOPES),
-            "timeout": getattr(settings, "BUILDERBACKED_TIMEOUT_SECONDS", 10.0),
-            "rate_limit": getattr(settings, "BUILDERBACKED_RATE_LIMIT", 0.0),
+            "scopes": settings.BUILDERBACKED_SCOPES,
+            "timeout": settings.BUILDERBACKED_TIMEOUT_SECONDS,
+            "rate_limit": settings.BUILDERBACKED_RATE_LIMIT,
         }
         return cls(**{**options, **overrides})
 
@@ -151,61 +189,30 @@ class BuilderBackedClient(BaseClient):
             return errors.default_error_details(response)
         return errors.ErrorDetails(message, field=field_from_message(message))
 
+    def breaker_reason(self, error: errors.ApiError) -> str | None:
+        """Open the breaker on refused credentials, and on scopes refused or missing."""
+        if isinstance(error, errors.Forbidden) and error.message.lower().startswith(
+            SCOPE_ERROR_PREFIX
+        ):
+            return "access"
+        if error.code in GRANT_ERRORS and error.path == httpx.URL(self.auth.token_url).path:
+            return "access"
+        return super().breaker_reason(error)
+
+    def access_probe(self) -> None:
+        """Check credentials and both scopes with reads that change nothing (contract, Errors:
+        auth (401) and scope (403) are checked before anything else, so a 404 means allowed)."""
+        for path in (HOMES_PATH, self.location(Level.DIVISION).path):
+            with contextlib.suppress(errors.NotFound):
+                self.request("GET", f"{path}/{PROBE_EXTERNAL_ID}")
+
     def location(self, level: Level | str) -> LocationResource:
         """Return the resource for a location level (division, master_community, neighborhood)."""
-        return self.locations[Level(level)]
+        return self.locations[str(level)]
 
     def list_regions(self) -> list[dict]:
         """Return the regions Builder Backed staff activated for this builder."""
         return self.request("GET", REGIONS_PATH)
-
-    def list_divisions(self) -> list[dict]:
-        """Return every division."""
-        return self.divisions.list()
-
-    def get_division(self, external_id: str) -> dict:
-        """Return one division by external id."""
-        return self.divisions.get(external_id)
-
-    def create_division(self, payload: dict) -> dict:
-        """Create a division."""
-        return self.divisions.create(payload)
-
-    def update_division(self, payload: dict) -> dict:
-        """Replace the division named by `payload["externalId"]`."""
-        return self.divisions.update(payload)
-
-    def list_master_communities(self) -> list[dict]:
-        """Return every master community."""
-        return self.master_communities.list()
-
-    def get_master_community(self, external_id: str) -> dict:
-        """Return one master community by external id."""
-        return self.master_communities.get(external_id)
-
-    def create_master_community(self, payload: dict) -> dict:
-        """Create a master community."""
-        return self.master_communities.create(payload)
-
-    def update_master_community(self, payload: dict) -> dict:
-        """Replace the master community named by `payload["externalId"]`."""
-        return self.master_communities.update(payload)
-
-    def list_neighborhoods(self) -> list[dict]:
-        """Return every neighborhood."""
-        return self.neighborhoods.list()
-
-    def get_neighborhood(self, external_id: str) -> dict:
-        """Return one neighborhood by external id."""
-        return self.neighborhoods.get(external_id)
-
-    def create_neighborhood(self, payload: dict) -> dict:
-        """Create a neighborhood."""
-        return self.neighborhoods.create(payload)
-
-    def update_neighborhood(self, payload: dict) -> dict:
-        """Replace the neighborhood named by `payload["externalId"]`."""
-        return self.neighborhoods.update(payload)
 
     def get_home(self, external_id: str) -> dict:
         """Return one home with its location chain."""

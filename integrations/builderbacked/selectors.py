@@ -1,12 +1,16 @@
-"""Read the sync's state for staff: counts per state per model, oldest due, recent failures."""
+"""Read the sync's state for staff: counts per state per model, oldest due, recent failures, and
+whether publishing is paused (Builder Backed refused our credentials or access)."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Count, Min
 from django.utils import timezone
 
 from builderops.core.publishing import DUE_STATES, SyncState
+from integrations.breaker.services import breaker_sentence, breakers_open
+from integrations.builderbacked.client import tenant_breaker
 from integrations.builderbacked.sync.registry import KINDS
 
 
@@ -88,3 +92,9 @@ def age_text(age: timedelta | None) -> str:
     if days < 1:
         return f"{hours} h {minutes % 60} min"
     return f"{days} d {hours % 24} h"
+
+
+def publishing_paused_sentences() -> list[str]:
+    """Say why publishing is paused, if Builder Backed's breaker is open (from its record)."""
+    key = tenant_breaker(settings.BUILDERBACKED_BASE_URL, settings.BUILDERBACKED_CLIENT_ID).key
+    return [breaker_sentence(record) for record in breakers_open() if record.key == key]

@@ -21,11 +21,14 @@ from typing import Any, ClassVar
 
 import httpx
 from django.conf import settings
+from django.utils.crypto import salted_hmac
 
 from integrations import errors
+from integrations.breaker.state import CircuitBreaker
 from integrations.http import BaseClient, RetryPolicy
 from integrations.portals import schema
 from integrations.portals.session import CacheSessionStore, PortalSessionAuth, SessionStore
+from integrations.ratelimit import SharedBackoff
 
 ALL_OPERATIONS = frozenset(
     {
@@ -40,7 +43,24 @@ ALL_OPERATIONS = frozenset(
         "update_schedule_task",
     }
 )
+LOGIN_HINTS = {"credentials": "check the connection's username, password and MFA secret"}
 PULL_PAGE_LIMIT = 500  # the contract's maximum: fewest requests per pull
+
+
+def tenant_key_for(portal: str, base_url: str) -> str:
+    """Return a stable key for one portal tenant (its base URL): its rate limit is shared."""
+    return f"{portal}:{hashlib.sha256(str(base_url).encode()).hexdigest()[:32]}"
+
+
+def credentials_digest(password: str, mfa_secret: str | None) -> str:
+    """Name one set of login secrets without revealing them (an HMAC under SECRET_KEY).
+
+    Part of the breaker's key: a login refused with these secrets pauses them only, so staff who
+    enter a new password (or add the MFA secret) are tried at once, not after the next probe.
+    """
+    material = f"{password}\0{mfa_secret or ''}"
+    digest = salted_hmac("integrations.portals.breaker", material, algorithm="sha256")
+    return digest.hexdigest()[:16]
 
 
 def session_key_for(portal: str, base_url: str, username: str) -> str:
@@ -83,9 +103,26 @@ class PortalClient(BaseClient):
             clock=clock,
         )
         if timeout is None:
-            timeout = getattr(settings, "PORTAL_TIMEOUT_SECONDS", 15.0)
+            timeout = settings.PORTAL_TIMEOUT_SECONDS
+        retry = retry or RetryPolicy()
         super().__init__(
-            base_url, timeout=timeout, auth=self.session, transport=transport, retry=retry
+            base_url,
+            timeout=timeout,
+            auth=self.session,
+            transport=transport,
+            retry=retry,
+            # One back-off per tenant, shared by every pull (and push) of every worker; one
+            # breaker per login, so a refused password pauses that connection only (issue 10).
+            backoff=SharedBackoff(
+                key=f"portals:{tenant_key_for(self.portal_name, base_url)}:backoff",
+                max_wait=retry.timeout,
+            ),
+            breaker=CircuitBreaker(
+                key=f"portals:{self.session.key}:{credentials_digest(password, mfa_secret)}",
+                label=f"{self.portal_name.capitalize()} (login {username})",
+                hints=LOGIN_HINTS,
+                activity="pulling from this connection",
+            ),
         )
         self.page_limit = page_limit
 

@@ -16,7 +16,7 @@ class SecretUnreadable(Exception):
 
 def secret_fernet() -> MultiFernet:
     """Build the MultiFernet from the configured keys (read per call, so settings may change)."""
-    keys = getattr(settings, "PORTAL_ENCRYPTION_KEYS", None) or []
+    keys = settings.PORTAL_ENCRYPTION_KEYS
     if not keys:
         raise ImproperlyConfigured(
             "PORTAL_ENCRYPTION_KEYS is empty: set at least one Fernet key "

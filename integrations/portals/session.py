@@ -12,6 +12,7 @@ Passwords, MFA secrets and codes, and tokens are never logged.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -27,6 +28,7 @@ from django.core.cache import cache as default_cache
 from integrations import errors
 from integrations.http import token_reuse_seconds
 from integrations.portals import schema
+from integrations.portals.crypto import SecretUnreadable, secret_decrypt, secret_encrypt
 from integrations.portals.totp import totp
 
 logger = logging.getLogger(__name__)
@@ -60,7 +62,12 @@ class SessionStore(Protocol):
 
 
 class CacheSessionStore:
-    """Store sessions in a Django cache (the default cache unless one is given)."""
+    """Store sessions in a Django cache (the default cache unless one is given), encrypted.
+
+    The tokens are live credentials for a day, and the cache is Redis in production: they are
+    kept as Fernet tokens under PORTAL_ENCRYPTION_KEYS, like the passwords. One no key reads
+    (the key was rotated away) counts as no session: the next call logs in again.
+    """
 
     def __init__(self, cache: BaseCache | None = None, prefix: str = "portals:session:"):
         self._cache = cache
@@ -72,16 +79,36 @@ class CacheSessionStore:
         return self._cache if self._cache is not None else default_cache
 
     def get(self, key: str) -> dict | None:
-        """Return the stored session, or None."""
-        return self.cache.get(self.prefix + key)
+        """Return the stored session, or None (also when it can't be decrypted or read)."""
+        stored = self.cache.get(self.prefix + key)
+        if not isinstance(stored, str):
+            return None
+        try:
+            value = json.loads(secret_decrypt(stored))
+        except (SecretUnreadable, ValueError):
+            return None
+        return value if isinstance(value, dict) else None
 
     def set(self, key: str, value: dict) -> None:
-        """Store a session."""
-        self.cache.set(self.prefix + key, value, timeout=SESSION_STORE_SECONDS)
+        """Store a session, encrypted."""
+        token = secret_encrypt(json.dumps(value))
+        self.cache.set(self.prefix + key, token, timeout=SESSION_STORE_SECONDS)
 
     def delete(self, key: str) -> None:
         """Forget a session."""
         self.cache.delete(self.prefix + key)
+
+
+def login_refused(response: httpx.Response) -> errors.CredentialsRejected:
+    """Map a login the portal refused (401) to `CredentialsRejected`, with the portal's words."""
+    details = schema.error_details(response)
+    return errors.CredentialsRejected(
+        details.message,
+        status=response.status_code,
+        code=details.code,
+        method="POST",
+        path=response.request.url.path,
+    )
 
 
 class PortalSessionAuth(httpx.Auth):
@@ -171,6 +198,10 @@ class PortalSessionAuth(httpx.Auth):
         code = totp(self._mfa_secret, at=self.clock()) if self._mfa_secret else None
         body = schema.login_body(self.username, self._password, code)
         response = yield self._session_request(request, schema.SESSIONS_PATH, body)
+        if response.status_code == httpx.codes.UNAUTHORIZED:
+            # Contract "Sessions": invalid_credentials / mfa_required — no retry can fix these;
+            # the client's circuit breaker pauses this login instead of hammering it.
+            raise login_refused(response)
         return self._accept(response)
 
     def _session_request(self, request: httpx.Request, path: str, body: dict) -> httpx.Request:

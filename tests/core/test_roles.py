@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 
+from builderops.core.admin import REVIEWED_VERSION_FIELD
 from builderops.core.review import ReviewState
 from homes.models import Home
 from locations.models import Division, MasterCommunity, Neighborhood
+from tests.core.approval import approve_confirmed, reviewed_version
 from tests.factories import (
     DivisionFactory,
     HomeFactory,
@@ -37,6 +39,8 @@ ALLOWED = {
     "return to draft": APPROVERS,
     "delete draft": WRITERS,
     "delete published": {"superuser"},
+    "upload CSV page": WRITERS,
+    "export CSV": EVERYONE,
 }
 
 
@@ -122,6 +126,8 @@ def state_of(obj):
 
 
 def run_action(client, case, obj, action):
+    if action == "approve_selected":  # through its confirmation page, as a browser does
+        return approve_confirmed(client, case.url, [obj.pk])
     return client.post(case.url, {"action": action, ACTION_CHECKBOX_NAME: [obj.pk], "post": "yes"})
 
 
@@ -149,9 +155,12 @@ def add(client, case):
 def change(client, case):
     obj = case.make(approved=True)
     field = "address_line1" if case.model is Home else "name"
-    response = client.post(
-        f"{case.url}{obj.pk}/change/", case.form_data(obj, **{field: "9 Renamed"})
+    url = f"{case.url}{obj.pk}/change/"
+    shown = client.get(url).context or {}  # the version the page shows goes back with the form
+    version = (
+        {REVIEWED_VERSION_FIELD: shown["reviewed_version"]} if "reviewed_version" in shown else {}
     )
+    response = client.post(url, case.form_data(obj, **{field: "9 Renamed"}, **version))
     return response.status_code, getattr(type(obj).objects.get(pk=obj.pk), field) == "9 Renamed"
 
 
@@ -179,6 +188,20 @@ def delete_published(client, case):
     return response.status_code, not case.model.objects.filter(pk=obj.pk).exists()
 
 
+def upload_csv_page(client, case):
+    response = client.get(f"{case.url}import/")
+    return response.status_code, response.status_code == 200
+
+
+def export_csv(client, case):
+    obj = case.make()
+    response = client.post(
+        case.url, {"action": "csv_export_selected", ACTION_CHECKBOX_NAME: [obj.pk]}
+    )
+    exported = response.get("Content-Type", "").startswith("text/csv")
+    return response.status_code, exported and obj.external_id in response.getvalue().decode()
+
+
 ACTIONS = {
     "view changelist": view_changelist,
     "view change page": view_change_page,
@@ -188,8 +211,10 @@ ACTIONS = {
     "return to draft": return_to_draft,
     "delete draft": delete_draft,
     "delete published": delete_published,
+    "upload CSV page": upload_csv_page,
+    "export CSV": export_csv,
 }
-REFUSED_WITH_403 = {"add", "change", "delete draft", "delete published"}
+REFUSED_WITH_403 = {"add", "change", "delete draft", "delete published", "upload CSV page"}
 
 
 @pytest.mark.django_db
@@ -230,7 +255,9 @@ def test_an_edit_returns_an_approved_record_to_draft_unless_the_editor_can_appro
     login(client, role)
     obj = case.make(approved=True)
     field = "address_line1" if case.model is Home else "name"
-    client.post(f"{case.url}{obj.pk}/change/", case.form_data(obj, **{field: "9 Renamed"}))
+    url = f"{case.url}{obj.pk}/change/"
+    version = {REVIEWED_VERSION_FIELD: reviewed_version(client, url)}
+    client.post(url, case.form_data(obj, **{field: "9 Renamed"}, **version))
     expected = ReviewState.DRAFT if role == "Editor" else ReviewState.APPROVED
     assert state_of(obj) == expected
 
@@ -275,3 +302,81 @@ def test_homeowners_are_edited_by_editors_not_viewers(client, role, allowed):
     owner.refresh_from_db()
     assert (owner.email == "new@example.com") == allowed
     assert response.status_code == (302 if allowed else 403)
+
+
+# --- Site-wide pages and actions (issue 11 added or tightened these) ---------------------------
+SITE_ALLOWED = {
+    "pull regions from the region list": WRITERS,  # an outbound call and writes: not Viewers
+    "pull regions from the sync page": WRITERS,
+    "see the sync status page": EVERYONE,
+    "apply own import": WRITERS,
+    "see health details": EVERYONE,  # every role is staff; anonymous callers get the status only
+    "see the login audit": {"superuser"},
+}
+
+
+def pull_regions(url):
+    def run(client, monkeypatch):
+        from integrations.builderbacked import admin_sync
+
+        pulled = []
+        counts = {"active": 1, "created": 0, "deactivated": 0}
+        monkeypatch.setattr(admin_sync, "regions_pull_now", lambda: pulled.append(1) or counts)
+        response = client.post(url)
+        return response.status_code, bool(pulled)
+
+    return run
+
+
+def sync_status_page(client, monkeypatch):
+    response = client.get("/admin/builderbacked/sync/")
+    return response.status_code, response.status_code == 200
+
+
+def apply_own_import(client, monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    neighborhood = chain()
+    header = "externalId,addressLine1,city,state,postalCode,type,neighborhoodExternalId"
+    row = f"HOME_MATRIX,1 Oak St,Mason,OH,45040,Single Family,{neighborhood.external_id}"
+    upload = SimpleUploadedFile("homes.csv", f"{header}\n{row}\n".encode())
+    client.post("/admin/homes/home/import/", {"file": upload})
+    from builderops.csvio.models import ImportJob
+
+    job = ImportJob.objects.first()
+    if job is None:
+        return 403, False
+    response = client.post(f"/admin/homes/home/import/{job.pk}/apply/")
+    return response.status_code, Home.objects.filter(external_id="HOME_MATRIX").exists()
+
+
+def health_details(client, monkeypatch):
+    response = client.get("/healthz")
+    return response.status_code, "database" in response.json()
+
+
+def login_audit(client, monkeypatch):
+    response = client.get("/admin/axes/accesslog/")
+    return response.status_code, response.status_code == 200
+
+
+SITE_ACTIONS = {
+    "pull regions from the region list": pull_regions("/admin/locations/region/pull/"),
+    "pull regions from the sync page": pull_regions("/admin/builderbacked/sync/pull-regions/"),
+    "see the sync status page": sync_status_page,
+    "apply own import": apply_own_import,
+    "see health details": health_details,
+    "see the login audit": login_audit,
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", list(SITE_ACTIONS))
+@pytest.mark.parametrize("role", list(ROLES))
+def test_site_role_matrix(client, monkeypatch, role, action):
+    login(client, role)
+    status, happened = SITE_ACTIONS[action](client, monkeypatch)
+    allowed = role in SITE_ALLOWED[action]
+    assert happened == allowed, f"{role} {action}: status {status}"
+    if not allowed:
+        assert status in (403, 404)

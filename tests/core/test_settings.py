@@ -5,6 +5,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.fixtures.processes import ROOT
 
 PRINT_SETTINGS = (
@@ -60,11 +62,17 @@ PRODUCTION_ENV = {
     "BUILDERBACKED_CLIENT_ID": "dummy-client",
     "BUILDERBACKED_CLIENT_SECRET": "dummy-secret",
     "PORTAL_ENCRYPTION_KEYS": "dGhpcy1pcy1hLWR1bW15LWtleS1mb3ItY2hlY2tzLTA=",
+    "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
+    "CACHE_URL": "redis://redis.internal:6379/1",
 }
 
 
 def run_manage(args: list[str], env: dict) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_", "CELERY_", "CACHE_URL"))
+    }
     clean.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True
@@ -86,3 +94,41 @@ def test_production_refuses_to_start_without_secrets():
     result = run_manage(["check"], env)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("overrides", "named"),
+    [
+        ({"CELERY_BROKER_URL": None}, "CELERY_BROKER_URL must name a shared broker"),
+        ({"CELERY_BROKER_URL": "filesystem://"}, "got filesystem://"),
+        ({"CACHE_URL": None}, "CACHE_URL must name a shared cache"),
+        ({"CACHE_URL": "filecache:///tmp/cache"}, "got FileBasedCache"),
+        ({"CACHE_URL": "locmemcache://"}, "got LocMemCache"),
+    ],
+)
+def test_production_refuses_a_broker_or_cache_each_host_would_keep_to_itself(overrides, named):
+    env = {**PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "builderops.settings.production"}
+    env.update(overrides)
+    env = {k: v for k, v in env.items() if v is not None}
+    result = run_manage(["check"], env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: Production settings:" in result.stderr
+    assert named in result.stderr
+
+
+def test_a_visibility_timeout_below_the_longest_task_is_refused():
+    env = {
+        **PRODUCTION_ENV,
+        "DJANGO_SETTINGS_MODULE": "builderops.settings.production",
+        "CELERY_VISIBILITY_TIMEOUT": "3600",
+    }
+    result = run_manage(["check", "--deploy"], env)
+    assert result.returncode != 0
+    assert "integrations.E010" in result.stderr, result.stderr
+    assert "CELERY_VISIBILITY_TIMEOUT (3600 s) must exceed the longest task" in result.stderr
+
+
+def test_the_default_visibility_timeout_outlasts_the_csv_import():
+    env = {**PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "builderops.settings.production"}
+    result = run_manage(["check"], env)
+    assert result.returncode == 0, result.stderr

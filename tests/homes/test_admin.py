@@ -3,8 +3,11 @@
 import pytest
 from django.contrib.messages import get_messages
 
+from builderops.core.admin import REVIEWED_VERSION_FIELD
+from builderops.core.publishing import record_due
 from builderops.core.review import ReviewState
 from homes.models import Home, Homeowner
+from tests.core.approval import reviewed_version
 from tests.factories import HomeFactory, HomeownerFactory, chain, user_in_role
 
 pytestmark = pytest.mark.django_db
@@ -172,6 +175,61 @@ def test_removing_a_homeowner_inline_goes_through_review(client):
     client.post(f"/admin/homes/home/{home.pk}/change/", data)
     assert not home.homeowners.exists()
     assert Home.objects.get(pk=home.pk).review_state == ReviewState.DRAFT
+
+
+@pytest.fixture
+def announced(monkeypatch):
+    """Record the publishes the domain announces (record_due) once a transaction commits."""
+    sent = []
+    monkeypatch.setattr(
+        record_due, "send_robust", lambda sender, pk, **_: sent.append((sender, pk))
+    )
+    return sent
+
+
+def test_editing_a_home_and_removing_an_owner_saves_the_home_once(
+    client, announced, django_capture_on_commit_callbacks
+):
+    home = HomeFactory(neighborhood=chain(), published=True)
+    kept = HomeownerFactory(home=home, email="pat@example.com")
+    gone = HomeownerFactory(home=home, email="sam@example.com")
+    client.force_login(user_in_role("Approver"))
+    url = f"/admin/homes/home/{home.pk}/change/"
+    before = home.history.count()
+    data = home_form(
+        home.neighborhood,
+        ["pat@example.com", "sam@example.com"],
+        home=home,
+        owner_ids=[kept.pk, gone.pk],
+        city="Dayton",
+    )
+    data["homeowners-1-DELETE"] = "on"
+    data[REVIEWED_VERSION_FIELD] = reviewed_version(client, url)  # an approver saves what they saw
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, data)
+    assert response.status_code == 302
+    home.refresh_from_db()
+    assert (home.city, home.review_state, home.sync_homeowners_replace) == (
+        "Dayton",
+        ReviewState.APPROVED,
+        True,
+    )
+    assert list(home.homeowners.values_list("email", flat=True)) == ["pat@example.com"]
+    assert home.history.count() - before == 1  # one change to the home, not two
+    assert announced == [(Home, home.pk)]  # published once
+
+
+def test_removing_two_owners_on_their_own_page_saves_their_home_once(client, announced):
+    home = HomeFactory(neighborhood=chain(), published=True)
+    owners = [HomeownerFactory(home=home, email=f"{n}@example.com") for n in ("pat", "sam")]
+    client.force_login(user_in_role("Approver"))
+    before = home.history.count()
+    client.post(
+        "/admin/homes/homeowner/",
+        {"action": "delete_selected", "_selected_action": [o.pk for o in owners], "post": "yes"},
+    )
+    assert not home.homeowners.exists()
+    assert home.history.count() - before == 1
 
 
 def test_adding_a_homeowner_on_its_own_page_goes_through_the_homes_review(client):

@@ -15,10 +15,20 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from integrations.portals.models import PortalConnection, PullRun
-from integrations.portals.services import portal_connection_pull_request
+from builderops.core.admin_columns import json_column
+from builderops.core.formatting import plural
+from integrations.portals.dashboard import ConnectionHealthFilter
+from integrations.portals.hosts import portal_base_url_validate
+from integrations.portals.models.connection import PortalConnection, PullRun
+from integrations.portals.services import (
+    portal_connection_pull_request,
+    portal_connection_webhook_secret_rotate,
+)
 
 PULL_PERMISSION = "integrations.pull_portalconnection"
+
+
+HIGH_WATER_MARKS = json_column(PortalConnection, "high_water_marks")  # a table, not a blob
 
 
 class PortalConnectionForm(forms.ModelForm):
@@ -42,13 +52,46 @@ class PortalConnectionForm(forms.ModelForm):
 
     class Meta:
         model = PortalConnection
-        fields = ["name", "portal", "base_url", "username", "enabled", "pull_interval_minutes"]
+        fields = [
+            "name", "portal", "base_url", "username", "enabled", "pull_interval_minutes",
+            "home_type_default",
+        ]  # fmt: skip
+
+    def clean_base_url(self):
+        url = self.cleaned_data["base_url"]
+        portal_base_url_validate(url)
+        return url
 
     def clean(self):
         cleaned = super().clean()
         if not self.instance.has_password and not cleaned.get("password"):
             self.add_error("password", "Enter the portal password.")
+        elif self.host_or_user_changed():
+            self.require_secrets_again(cleaned)
         return cleaned
+
+    def host_or_user_changed(self) -> bool:
+        """Say whether an existing connection's base URL or username is being changed."""
+        return bool(self.instance.pk) and bool({"base_url", "username"} & set(self.changed_data))
+
+    def require_secrets_again(self, cleaned: dict) -> None:
+        """Demand the password (and a kept MFA secret) again: stored ones stay with their host."""
+        changed = " and ".join(
+            label for name, label in (("base_url", "base URL"), ("username", "username"))
+            if name in self.changed_data
+        )  # fmt: skip
+        if not cleaned.get("password"):
+            self.add_error(
+                "password",
+                f"You changed the {changed}: enter the password again. The stored password is "
+                "only ever sent to the host and username it was entered for.",
+            )
+        keeps_mfa = self.instance.has_mfa_secret and not cleaned.get("clear_mfa_secret")
+        if keeps_mfa and not cleaned.get("mfa_secret"):
+            self.add_error(
+                "mfa_secret",
+                f"You changed the {changed}: enter the MFA secret again, or tick “Turn MFA off”.",
+            )
 
     def save(self, commit=True):
         connection = super().save(commit=False)
@@ -74,9 +117,9 @@ class PortalConnectionAdmin(admin.ModelAdmin):
     form = PortalConnectionForm
     change_form_template = "admin/portals/connection_change_form.html"
     list_display = ("name", "portal", "enabled", "last_success_at", "last_run", "short_error")
-    list_filter = ("portal", "enabled")
+    list_filter = ("portal", "enabled", ConnectionHealthFilter)  # the dashboard links to it
     search_fields = ("name", "base_url", "username")
-    actions = ["pull_now", "full_repull"]
+    actions = ["pull_now", "full_repull", "rotate_webhook_secret"]
     readonly_fields = (
         "secrets_stored",
         "webhook_url",
@@ -85,7 +128,7 @@ class PortalConnectionAdmin(admin.ModelAdmin):
         "last_success_at",
         "last_error",
         "last_run_summary",
-        "high_water_marks",
+        HIGH_WATER_MARKS,
     )
     fieldsets = (
         (
@@ -98,6 +141,7 @@ class PortalConnectionAdmin(admin.ModelAdmin):
                     "username",
                     "enabled",
                     "pull_interval_minutes",
+                    "home_type_default",
                 )
             },
         ),
@@ -114,7 +158,7 @@ class PortalConnectionAdmin(admin.ModelAdmin):
                     "last_success_at",
                     "last_error",
                     "last_run_summary",
-                    "high_water_marks",
+                    HIGH_WATER_MARKS,
                 )
             },
         ),
@@ -172,8 +216,7 @@ class PortalConnectionAdmin(admin.ModelAdmin):
             return "never pulled"
         url = reverse("admin:integrations_pullrun_change", args=[run.pk])
         return format_html(
-            "<a href='{}'>{} {}</a>: {} new, {} updated, {} deleted, {} unchanged; "
-            "{} requests; {} errors",
+            "<a href='{}'>{} {}</a>: {} new, {} updated, {} deleted, {} unchanged; {}; {}",
             url,
             run.get_kind_display(),
             run.get_status_display(),
@@ -181,8 +224,8 @@ class PortalConnectionAdmin(admin.ModelAdmin):
             run.updated_count,
             run.deleted_count,
             run.unchanged_count,
-            run.requests_made,
-            len(run.errors),
+            plural(run.requests_made, "request"),
+            plural(len(run.errors), "error"),
         )
 
     @admin.action(permissions=["pull"], description="Pull now (incremental)")
@@ -190,7 +233,7 @@ class PortalConnectionAdmin(admin.ModelAdmin):
         for connection in queryset:
             portal_connection_pull_request(connection=connection)
         self.message_user(
-            request, f"Queued an incremental pull of {queryset.count()} connection(s)."
+            request, f"Queued an incremental pull of {plural(queryset.count(), 'connection')}."
         )
 
     @admin.action(permissions=["pull"], description="Full re-pull")
@@ -209,8 +252,32 @@ class PortalConnectionAdmin(admin.ModelAdmin):
             )
         for connection in queryset:
             portal_connection_pull_request(connection=connection, full=True)
-        self.message_user(request, f"Queued a full re-pull of {queryset.count()} connection(s).")
+        self.message_user(
+            request, f"Queued a full re-pull of {plural(queryset.count(), 'connection')}."
+        )
         return None
+
+    @admin.action(permissions=["change"], description="Rotate webhook secret")
+    def rotate_webhook_secret(self, request, queryset):
+        """Confirm, then give each connection a new webhook secret and show it this once."""
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "action": "rotate_webhook_secret",
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "title": "Rotate webhook secret",
+        }
+        template = "admin/portals/webhook_secret_rotate.html"
+        if request.POST.get("post") != "yes":
+            return TemplateResponse(request, template, {**context, "connections": queryset})
+        rotated = [
+            (connection, portal_connection_webhook_secret_rotate(connection=connection))
+            for connection in queryset
+        ]
+        for connection, _ in rotated:
+            self.log_change(request, connection, "Rotated the webhook secret.")
+        # Shown once: admin views are never cached (admin_view's never_cache: "no-store").
+        return TemplateResponse(request, template, {**context, "rotated": rotated})
 
     def get_urls(self):
         view = self.admin_site.admin_view

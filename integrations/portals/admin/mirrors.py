@@ -9,22 +9,45 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from builderops.core.admin_columns import (
+    flag_column,
+    formatted_fields,
+    json_column,
+    money_column,
+)
+from builderops.core.admin_sync import related_widget_make_safe
 from homes.models import Home
+from integrations.portals.admin.links import ProjectLinksAdminMixin
 from integrations.portals.linking import project_link_manual
-from integrations.portals.models import (
+from integrations.portals.models.connection import PullRun
+from integrations.portals.models.mirrors import Project, ScheduleTask, Selection
+from integrations.portals.models.orders import (
     ChangeOrder,
     ChangeOrderLine,
-    Project,
-    PullRun,
     PurchaseOrder,
     PurchaseOrderLine,
-    ScheduleTask,
-    Selection,
 )
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Show pulled records; only a pull writes them."""
+    """Show pulled records, each value by its kind (money, rates, JSON, flags); only a pull
+    writes them."""
+
+    problem_flags = ("deleted", "totals_mismatch")  # booleans whose "yes" needs attention
+    hidden_fields = ("line_items_hash", "children_mark")
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        # Built once: the page's fields and read-only fields must be the very same callables.
+        self.page_fields = formatted_fields(
+            model, problems=self.problem_flags, exclude=self.hidden_fields
+        )
+
+    def get_fields(self, request, obj=None):
+        return self.page_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.page_fields
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -55,23 +78,26 @@ def home_uses_autocomplete() -> bool:
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(ProjectLinksAdminMixin, admin.ModelAdmin):
     list_display = (
         "job_number",
         "name",
         "connection",
         "status",
         "home",
-        "link_method",
+        "link_badge",
         "selections_n",
         "change_orders_n",
-        "deleted",
+        flag_column(Project, "deleted"),
     )
-    list_filter = ("connection", "status", "link_method", "deleted")
+    list_filter = ("link_state", "connection", "status", "link_method", "deleted")
     list_select_related = ("connection", "home")
     search_fields = ("job_number", "name", "remote_id", "address_line1", "city")
+    # + its selections, change orders, purchase orders, schedule and clients as tables
+    change_form_template = "admin/portals/project_change_form.html"
     fields = (
         "home",
+        "link_state",
         "link_method",
         "connection",
         "remote_id",
@@ -83,12 +109,12 @@ class ProjectAdmin(admin.ModelAdmin):
         "city",
         "state",
         "postal_code",
-        "clients",
+        json_column(Project, "clients"),
         "start_date",
         "projected_completion_date",
-        "contract_price",
+        money_column(Project, "contract_price"),
         "remote_updated_at",
-        "deleted",
+        flag_column(Project, "deleted"),
         "deleted_at",
     )
     readonly_fields = fields[1:]
@@ -100,6 +126,11 @@ class ProjectAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        related_widget_make_safe(formfield)  # no delete/change icons beside a published home
+        return formfield
 
     def get_queryset(self, request):
         return (
@@ -118,7 +149,7 @@ class ProjectAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if "home" in form.changed_data:
-            project_link_manual(project=obj, home=form.cleaned_data["home"])
+            project_link_manual(project=obj, home=form.cleaned_data["home"], user=request.user)
 
 
 class AttentionFilter(admin.SimpleListFilter):
@@ -147,11 +178,10 @@ class SelectionAdmin(ReadOnlyAdmin):
         "project",
         "status",
         "due_date",
-        "allowance",
+        money_column(Selection, "allowance"),
         "chosen_option_name",
-        "chosen_option_price",
-        "allowance_remaining",
-        "deleted",
+        money_column(Selection, "allowance_remaining"),
+        flag_column(Selection, "deleted"),
     )
     list_filter = (AttentionFilter, "status", "deleted", "project__connection")
     list_select_related = ("project",)
@@ -166,12 +196,12 @@ class ChangeOrderLineInline(admin.TabularInline):
         "description",
         "cost_code",
         "quantity",
-        "unit_cost",
+        money_column(ChangeOrderLine, "unit_cost"),
         "markup_percent",
-        "taxable",
-        "amount",
-        "markup",
-        "tax",
+        flag_column(ChangeOrderLine, "taxable", problem=False),
+        money_column(ChangeOrderLine, "amount"),
+        money_column(ChangeOrderLine, "markup"),
+        money_column(ChangeOrderLine, "tax"),
     )
     readonly_fields = fields
     extra = 0
@@ -188,13 +218,12 @@ class ChangeOrderAdmin(ReadOnlyAdmin):
         "title",
         "project",
         "approval_status",
-        "subtotal",
-        "markup_total",
-        "tax_total",
-        "total",
-        "computed_total",
-        "totals_mismatch",
-        "deleted",
+        "deadline",
+        # Subtotal, markup and tax are on the order's page: the list keeps the totals in view.
+        money_column(ChangeOrder, "total"),
+        money_column(ChangeOrder, "computed_total"),
+        flag_column(ChangeOrder, "totals_mismatch"),
+        flag_column(ChangeOrder, "deleted"),
     )
     list_filter = ("approval_status", "totals_mismatch", "deleted", "project__connection")
     list_select_related = ("project",)
@@ -204,7 +233,14 @@ class ChangeOrderAdmin(ReadOnlyAdmin):
 
 class PurchaseOrderLineInline(admin.TabularInline):
     model = PurchaseOrderLine
-    fields = ("position", "description", "cost_code", "quantity", "unit_cost", "amount")
+    fields = (
+        "position",
+        "description",
+        "cost_code",
+        "quantity",
+        money_column(PurchaseOrderLine, "unit_cost"),
+        money_column(PurchaseOrderLine, "amount"),
+    )
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -215,7 +251,14 @@ class PurchaseOrderLineInline(admin.TabularInline):
 
 @admin.register(PurchaseOrder)
 class PurchaseOrderAdmin(ReadOnlyAdmin):
-    list_display = ("number", "vendor_name", "project", "status", "total", "deleted")
+    list_display = (
+        "number",
+        "vendor_name",
+        "project",
+        "status",
+        money_column(PurchaseOrder, "total"),
+        flag_column(PurchaseOrder, "deleted"),
+    )
     list_filter = ("status", "deleted", "project__connection")
     list_select_related = ("project",)
     search_fields = ("number", "vendor_name", "vendor_email", "project__job_number")
@@ -224,7 +267,14 @@ class PurchaseOrderAdmin(ReadOnlyAdmin):
 
 @admin.register(ScheduleTask)
 class ScheduleTaskAdmin(ReadOnlyAdmin):
-    list_display = ("title", "project", "start_date", "end_date", "progress_percent", "deleted")
+    list_display = (
+        "title",
+        "project",
+        "start_date",
+        "end_date",
+        "progress_percent",
+        flag_column(ScheduleTask, "deleted"),
+    )
     list_filter = ("deleted", "project__connection")
     list_select_related = ("project",)
     search_fields = ("title", "project__job_number", "remote_id")

@@ -6,17 +6,25 @@ Secrets (password, MFA secret, webhook secret) are stored only as Fernet ciphert
 
 import secrets
 import uuid
+from urllib.parse import urlsplit
 
 from django.core.validators import MinValueValidator
 from django.db import models
 
 from builderops.core.models import TimeStampedModel
+from homes.models import HomeType
 from integrations.portals.crypto import secret_decrypt, secret_encrypt
 
 
 class Portal(models.TextChoices):
     BUILDERTREND = "buildertrend", "Buildertrend"
     COCONSTRUCT = "coconstruct", "CoConstruct"
+
+
+def credentials_binding(base_url: str, username: str) -> str:
+    """Return "<scheme>://<host>[:port] <username>": what a stored password is bound to."""
+    parts = urlsplit(str(base_url).strip())
+    return f"{parts.scheme.lower()}://{(parts.netloc or '').lower()} {username.strip()}"
 
 
 def webhook_secret_new() -> str:
@@ -30,6 +38,9 @@ class PortalConnection(TimeStampedModel):
     base_url = models.URLField("base URL", max_length=500)
     username = models.CharField(max_length=200)
     password_encrypted = models.TextField(blank=True, editable=False)
+    # The base URL origin and username the password was entered for: a client is only built when
+    # they still match, so a stored password is never sent to a host it wasn't entered for.
+    credentials_for = models.CharField(max_length=800, blank=True, editable=False)
     mfa_secret_encrypted = models.TextField(blank=True, editable=False)
     webhook_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     webhook_secret_encrypted = models.TextField(default=webhook_secret_new, editable=False)
@@ -38,6 +49,13 @@ class PortalConnection(TimeStampedModel):
         default=15,
         validators=[MinValueValidator(1)],
         help_text="Minutes between scheduled incremental pulls.",
+    )
+    home_type_default = models.CharField(
+        "type of homes created from jobs",
+        max_length=20,
+        choices=HomeType.choices,
+        default=HomeType.SINGLE_FAMILY,
+        help_text="The type a draft home created from one of this portal's jobs starts with.",
     )
     last_pull_started_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_success_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -57,8 +75,18 @@ class PortalConnection(TimeStampedModel):
         return self.name
 
     def set_password(self, raw: str) -> None:
-        """Store a new password, encrypted (not saved here)."""
+        """Store a new password, encrypted and bound to the current host and username."""
         self.password_encrypted = secret_encrypt(raw)
+        self.credentials_for = self.credentials_binding()
+
+    def credentials_binding(self) -> str:
+        """Return what the stored password must be bound to: base URL origin + username."""
+        return credentials_binding(self.base_url, self.username)
+
+    @property
+    def credentials_match(self) -> bool:
+        """Say whether the stored password was entered for this base URL and username."""
+        return self.credentials_for == self.credentials_binding()
 
     def set_mfa_secret(self, raw: str) -> None:
         """Store a new MFA secret, encrypted; empty turns MFA off (not saved here)."""

@@ -5,6 +5,7 @@ remote id); a record deleted in the portal is marked `deleted`, never erased ("L
 incremental pulls"). Money is `Decimal` with two places.
 """
 
+from django.conf import settings
 from django.db import models
 
 from builderops.core.models import TimeStampedModel
@@ -48,6 +49,17 @@ class LinkMethod(models.TextChoices):
     AUTO_JOB = "auto_job", "Automatic (job number)"
     AUTO_ADDRESS = "auto_address", "Automatic (address)"
     MANUAL = "manual", "Picked by staff"
+    CREATED = "created", "Home created from the job"
+
+
+class LinkState(models.TextChoices):
+    """How far a project's link to a home can be trusted (integrations/portals/linking.py)."""
+
+    UNLINKED = "unlinked", "Unlinked"
+    LINKED = "linked", "Linked (agrees)"
+    REVIEW = "review", "To review"
+    CONFLICT = "conflict", "Conflict"
+    CONFIRMED = "confirmed", "Confirmed by staff"
 
 
 class Project(PortalRecord):
@@ -67,6 +79,17 @@ class Project(PortalRecord):
         Home, on_delete=models.SET_NULL, null=True, blank=True, related_name="portal_projects"
     )
     link_method = models.CharField(max_length=20, choices=LinkMethod.choices, blank=True)
+    link_state = models.CharField(
+        max_length=12, choices=LinkState.choices, default=LinkState.UNLINKED, db_index=True
+    )
+    # [{"field": "address", "label": "Address", "home": "…", "project": "…"}, …]: what disagrees.
+    link_differences = models.JSONField(default=list, blank=True, editable=False)
+    link_disagreements = models.PositiveSmallIntegerField(default=0, editable=False)
+    link_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", editable=False,
+    )  # fmt: skip
+    link_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The project `updatedAt` up to which its children are mirrored; behind `remote_updated_at`
     # (or null) means its children are due (pull/plan.py).
     children_mark = models.DateTimeField(null=True, blank=True, editable=False)
@@ -122,3 +145,54 @@ class ScheduleTask(PortalRecord):
 
     def __str__(self):
         return self.title
+
+
+class LinkRejection(TimeStampedModel):
+    """A (project, home) pair staff rejected: auto-linking never proposes it again."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="link_rejections")
+    home = models.ForeignKey(Home, on_delete=models.CASCADE, related_name="+")
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "home"], name="link_rejection_once")
+        ]
+
+    def __str__(self):
+        return f"{self.project} ≠ {self.home}"
+
+
+class HomesFromJobsRun(TimeStampedModel):
+    """A "Create draft homes" on many jobs, done by a worker (homes_from_jobs.py), with progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    neighborhood = models.ForeignKey(
+        "locations.Neighborhood", on_delete=models.CASCADE, related_name="+"
+    )
+    project_ids = models.JSONField(default=list)
+    # {"<project pk>-<client index>": "e-mail staff typed"}
+    email_fixes = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    # [[project pk, home external id]] and [[project label, reason]]
+    created = models.JSONField(default=list, blank=True)
+    failed = models.JSONField(default=list, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    @property
+    def total(self) -> int:
+        return len(self.project_ids)
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else int(100 * self.done / self.total)

@@ -12,7 +12,7 @@ goes on.
 from django.db import transaction
 from django.db.models import F, Q
 
-from integrations.portals.models import Project
+from integrations.portals.models.mirrors import Project
 from integrations.portals.pull import config
 from integrations.portals.pull.context import PullContext
 from integrations.portals.pull.fetch import (

@@ -1,4 +1,4 @@
-"""Read the pull's settings in one place, each with its default (getattr: all optional)."""
+"""Read the pull's settings in one place (defaults: builderops/settings/base.py)."""
 
 from datetime import timedelta
 
@@ -12,17 +12,17 @@ def child_changes_bump_project() -> bool:
     then lists changed projects and asks only their children. When False, it asks every known
     project's children with `updatedSince`.
     """
-    return bool(getattr(settings, "PORTAL_CHILD_CHANGES_BUMP_PROJECT", True))
+    return settings.PORTAL_CHILD_CHANGES_BUMP_PROJECT
 
 
 def pull_workers() -> int:
     """Return how many projects' children are fetched at once (threads sharing one client)."""
-    return max(1, int(getattr(settings, "PORTAL_PULL_WORKERS", 8)))
+    return max(1, settings.PORTAL_PULL_WORKERS)
 
 
 def pull_batch_size() -> int:
     """Return how many projects' children are written to the database per transaction."""
-    return max(1, int(getattr(settings, "PORTAL_PULL_BATCH_SIZE", 50)))
+    return max(1, settings.PORTAL_PULL_BATCH_SIZE)
 
 
 def pull_overlap() -> timedelta:
@@ -32,9 +32,9 @@ def pull_overlap() -> timedelta:
     read is missed while the mark moves past it; re-reading a short window closes that gap
     (upserts are idempotent, so the overlap costs requests, not correctness).
     """
-    return timedelta(seconds=float(getattr(settings, "PORTAL_PULL_OVERLAP_SECONDS", 60)))
+    return timedelta(seconds=settings.PORTAL_PULL_OVERLAP_SECONDS)
 
 
 def pull_lease() -> timedelta:
     """Return how long a pull holds its connection's lease before renewing it."""
-    return timedelta(seconds=float(getattr(settings, "PORTAL_PULL_LEASE_SECONDS", 600)))
+    return timedelta(seconds=settings.PORTAL_PULL_LEASE_SECONDS)

@@ -1,5 +1,6 @@
 """Hold one pull's state, and open and close its PullRun record and the connection's health."""
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -7,13 +8,59 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from integrations.portals.models import PortalConnection, PullKind, PullRun, PullStatus
+from integrations import errors
+from integrations.portals.crypto import SecretUnreadable
+from integrations.portals.hosts import CredentialsWithheld
+from integrations.portals.models.connection import PortalConnection, PullKind, PullRun, PullStatus
 from integrations.portals.pull.config import pull_overlap
 from integrations.portals.pull.counts import PullCounts
+from integrations.portals.pull.lease import LeaseLost
 from integrations.portals.pull.normalize import Row
 from integrations.portals.schema import format_datetime, parse_datetime
 
+logger = logging.getLogger(__name__)
 MAX_ERRORS_KEPT = 500
+
+
+# Our own words for each failure: a remote's error body may carry anything (its internals, a
+# hostile host's text), and last_error and PullRun.errors are shown to every Viewer.
+PUBLIC_WORDS: tuple[tuple[type[BaseException], str], ...] = (
+    (errors.ValidationFailed, "The portal refused the request as invalid"),
+    (errors.Unauthorized, "The portal refused the stored login"),
+    (errors.Forbidden, "The portal refused access"),
+    (errors.NotSupported, "The portal does not offer this"),
+    (errors.NotFound, "The portal does not know the record"),
+    (errors.Conflict, "The portal reported a conflict"),
+    (errors.RateLimited, "The portal asked us to slow down"),
+    (errors.ServerError, "The portal failed to answer"),
+    (errors.Timeout, "The portal did not answer in time"),
+    (errors.ConnectionFailed, "Could not reach the portal"),
+    (errors.LocalServiceFailed, "Not sent: our own cache, broker or database failed"),
+    (errors.ApiError, "The portal answered with an error"),
+)
+
+
+# The contract's own error codes ("Sessions", "Fine points") say more than the class; any other
+# code is the remote's text and is left out.
+CODE_WORDS = {
+    "invalid_credentials": "The portal refused the stored username and password",
+    "mfa_required": "The portal demands an MFA code: enter the tenant's MFA secret",
+    "not_supported": "The portal does not offer this",
+}
+
+
+def error_public(exc: BaseException) -> str:
+    """Say what failed in our own words plus the status code — never the remote's text."""
+    if isinstance(exc, SecretUnreadable | CredentialsWithheld | LeaseLost | errors.CircuitOpen):
+        return str(exc)  # our own messages
+    for error_class, words in PUBLIC_WORDS:
+        if isinstance(exc, error_class):
+            words = CODE_WORDS.get(exc.code or "", words)
+            where = f"{exc.method} {exc.path}" if exc.method and exc.path else ""
+            status = f"HTTP {exc.status}" if exc.status else ""
+            detail = ", ".join(part for part in (status, where) if part)
+            return f"{words} ({detail})." if detail else f"{words}."
+    return f"Unexpected error ({type(exc).__name__})."
 
 
 def no_progress(done: int, total: int) -> None:
@@ -40,7 +87,11 @@ class PullContext:
 
     def error(self, project_id: str, resource: str, exc: BaseException) -> None:
         """Record that one project (or one of its resources) failed, and go on."""
-        message = f"{type(exc).__name__}: {exc}"
+        message = error_public(exc)
+        # The remote's own words go to the operators' log only (never to a page; see above).
+        logger.warning(
+            "Pull of %s: project %s %s failed: %r", self.connection, project_id, resource, exc
+        )
         self.failed += 1
         if len(self.errors) < MAX_ERRORS_KEPT:
             self.errors.append({"project_id": project_id, "resource": resource, "error": message})
@@ -103,7 +154,8 @@ def pull_run_finish(ctx: PullContext, failure: BaseException | None = None) -> P
 def error_summary(ctx: PullContext, failure: BaseException | None) -> str:
     """Say in one line what went wrong ("" when nothing did). Never includes a secret."""
     if failure is not None:
-        return f"{type(failure).__name__}: {failure}"
+        logger.warning("Pull of %s failed: %r", ctx.connection, failure)
+        return error_public(failure)
     if not ctx.failed:
         return ""
     first = ctx.errors[0]

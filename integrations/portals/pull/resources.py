@@ -5,14 +5,12 @@ from dataclasses import dataclass
 
 from django.db import models
 
-from integrations.portals.models import (
+from integrations.portals.models.mirrors import Project, ScheduleTask, Selection
+from integrations.portals.models.orders import (
     ChangeOrder,
     ChangeOrderLine,
-    Project,
     PurchaseOrder,
     PurchaseOrderLine,
-    ScheduleTask,
-    Selection,
 )
 from integrations.portals.pull import normalize
 

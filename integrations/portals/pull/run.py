@@ -9,7 +9,9 @@ from collections.abc import Callable
 
 from integrations.errors import ApiError
 from integrations.portals.crypto import SecretUnreadable
-from integrations.portals.models import PortalConnection, Project, PullKind, PullRun
+from integrations.portals.hosts import CredentialsWithheld
+from integrations.portals.models.connection import PortalConnection, PullKind, PullRun
+from integrations.portals.models.mirrors import Project
 from integrations.portals.pull.children import children_pull, project_children_pull
 from integrations.portals.pull.context import (
     PullContext,
@@ -17,13 +19,19 @@ from integrations.portals.pull.context import (
     pull_run_finish,
     pull_run_start,
 )
-from integrations.portals.pull.lease import LeaseLost, lease_acquire, lease_release, lease_renew
+from integrations.portals.pull.lease import (
+    LeaseLost,
+    lease_acquire,
+    lease_held,
+    lease_release,
+    lease_renew,
+)
 from integrations.portals.pull.projects import projects_pull
 from integrations.portals.pull.resources import child_resources_offered
 from integrations.portals.services import portal_connection_client
 
 # A run that ends in one of these is recorded as failed; anything else is a bug and re-raised.
-EXPECTED_FAILURES = (ApiError, SecretUnreadable, LeaseLost)
+EXPECTED_FAILURES = (ApiError, SecretUnreadable, LeaseLost, CredentialsWithheld)
 
 
 def portal_pull(
@@ -71,22 +79,27 @@ def _leased(connection_id, kind, client, progress, body) -> PullRun:
     """Run `body(ctx)` under the connection's lease, recording the run; return the run."""
     token = lease_acquire(connection_id)
     try:
-        connection = PortalConnection.objects.get(pk=connection_id)
-        ctx = PullContext(
-            connection, pull_run_start(connection, kind), client, token, progress=progress
-        )
-        try:
-            ctx.client = client or portal_connection_client(connection)
-            ctx.requests_before = ctx.client.request_count
-            body(ctx)
-        except Exception as exc:
-            pull_run_finish(ctx, failure=exc)
-            if not isinstance(exc, EXPECTED_FAILURES):
-                raise
-            return ctx.run
-        finally:
-            if client is None and ctx.client is not None:
-                ctx.client.close()
-        return pull_run_finish(ctx)
+        with lease_held(connection_id, token):
+            return _recorded(connection_id, kind, client, progress, body, token)
     finally:
         lease_release(connection_id, token)
+
+
+def _recorded(connection_id, kind, client, progress, body, token) -> PullRun:
+    """Run `body(ctx)` as one PullRun, recording how it ended; return the run."""
+    connection = PortalConnection.objects.get(pk=connection_id)
+    run = pull_run_start(connection, kind)
+    ctx = PullContext(connection, run, client, token, progress=progress)
+    try:
+        ctx.client = client or portal_connection_client(connection)
+        ctx.requests_before = ctx.client.request_count
+        body(ctx)
+    except Exception as exc:
+        pull_run_finish(ctx, failure=exc)
+        if not isinstance(exc, EXPECTED_FAILURES):
+            raise
+        return ctx.run
+    finally:
+        if client is None and ctx.client is not None:
+            ctx.client.close()
+    return pull_run_finish(ctx)

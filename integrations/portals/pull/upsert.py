@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from integrations.portals.models import PortalConnection
+from integrations.portals.models.connection import PortalConnection
 from integrations.portals.pull.normalize import Row
 from integrations.portals.pull.resources import Resource
 

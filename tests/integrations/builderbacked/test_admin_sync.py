@@ -10,7 +10,7 @@ from builderops.core.publishing import SyncState
 from homes.models import Home
 from integrations.builderbacked.sync.enqueue import sync_enqueue_due
 from locations.models import Division, Region
-from tests.factories import PASSWORD, superuser, user_in_role
+from tests.factories import superuser, user_in_role
 
 from .sync_support import (
     BBWire,
@@ -28,7 +28,7 @@ SYNC_URL = "admin:builderbacked_sync"
 @pytest.fixture
 def boss(client):
     user = superuser(username="boss")
-    client.login(username="boss", password=PASSWORD)
+    client.force_login(user)
     return user
 
 
@@ -133,8 +133,7 @@ class TestActions:
         assert "Queued 1 failed home for another try." in messages_of(response)
 
     def test_viewers_get_no_sync_actions(self, client, world):
-        user_in_role("Viewer", username="viewer")
-        client.login(username="viewer", password=PASSWORD)
+        client.force_login(user_in_role("Viewer", username="viewer"))
 
         page = client.get(reverse("admin:homes_home_changelist")).content.decode()
 
@@ -188,8 +187,7 @@ class TestSyncPage:
         assert "Queued 1 due records for publishing." in messages_of(response)
 
     def test_viewers_see_the_page_but_cannot_act(self, client, world, queued):
-        user_in_role("Viewer", username="viewer")
-        client.login(username="viewer", password=PASSWORD)
+        client.force_login(user_in_role("Viewer", username="viewer"))
 
         page = client.get(reverse(SYNC_URL))
         refused = client.post(reverse(f"{SYNC_URL}_retry"))
@@ -225,6 +223,21 @@ class TestRegions:
             response
         )
         assert "Pull regions now" in response.content.decode()
+
+    @pytest.mark.parametrize("url", ["admin:locations_region_pull", f"{SYNC_URL}_pull"])
+    def test_a_viewer_cannot_pull_regions(self, client, monkeypatch, url):
+        wire = BBWire(regions_reply((7, "Cincinnati", True)))
+        sync_client_fake(monkeypatch, wire)
+        client.force_login(user_in_role("Viewer", username="viewer"))
+
+        listed = client.get(reverse("admin:locations_region_changelist"))
+        refused = client.post(reverse(url))
+
+        assert listed.status_code == 200
+        assert "Pull regions now" not in listed.content.decode()
+        assert refused.status_code == 403
+        assert not Region.objects.exists()
+        assert wire.requests == []
 
     def test_a_failed_pull_is_reported(self, client, boss, monkeypatch):
         from tests.integrations.http_fakes import reply

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from integrations.portals import tasks
 from integrations.portals.crypto import secret_decrypt
-from integrations.portals.models import LinkMethod, PortalConnection, Project
+from integrations.portals.models.connection import PortalConnection
+from integrations.portals.models.mirrors import LinkMethod, Project
 from integrations.portals.selectors import home_construction_summary
 from tests.factories import HomeFactory, superuser, user_in_role
 from tests.integrations.portals.factories import (
@@ -48,7 +49,7 @@ def connection_form(**overrides) -> dict:
     data = {
         "name": "Main BT", "portal": "buildertrend", "base_url": "https://api.example.com/bt",
         "username": "ops@builder.example", "enabled": "on", "pull_interval_minutes": "15",
-        "password": "", "mfa_secret": "",
+        "password": "", "mfa_secret": "", "home_type_default": "Single Family",
     }  # fmt: skip
     return {**data, **overrides}
 
@@ -78,7 +79,7 @@ def test_secrets_are_never_shown_back_and_blank_keeps_them(client):
                    portal.webhook_secret()):  # fmt: skip
         assert secret not in page
     assert "password stored; MFA secret stored" in page
-    form = connection_form(name=portal.name, username=portal.username)
+    form = connection_form(name=portal.name, username=portal.username, base_url=portal.base_url)
     assert client.post(url, form).status_code == 302
     portal.refresh_from_db()
     assert secret_decrypt(portal.password_encrypted) == PORTAL_PASSWORD
@@ -191,7 +192,7 @@ def test_changelists_cost_the_same_queries_at_any_size(client, model):
     assert queries() == few
 
 
-def test_the_home_summary_shows_its_project_open_selections_and_change_orders():
+def test_the_home_summary_shows_all_selections_and_live_change_orders():
     home = HomeFactory()
     project = ProjectFactory(home=home, link_method=LinkMethod.AUTO_JOB)
     SelectionFactory(project=project, title="Kitchen floor", status="pending")
@@ -213,8 +214,8 @@ def test_the_home_summary_shows_its_project_open_selections_and_change_orders():
     assert "Kitchen floor" in html
     assert "CO-002" in html
     assert "computed 100.01" in html
-    assert "Done deal" not in html
-    assert "CO-003" not in html
+    assert "Done deal" in html  # every selection, not only open ones (issue 14)
+    assert "CO-003" not in html  # deleted in the portal
 
 
 def test_the_template_tag_renders_the_summary_for_a_home_page():

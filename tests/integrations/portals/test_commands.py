@@ -6,7 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from integrations import errors
-from integrations.portals.models import PullRun, PullStatus, Selection
+from integrations.portals.models.connection import PullRun, PullStatus
+from integrations.portals.models.mirrors import Selection
 from integrations.portals.pull import run as pull_run
 from tests.integrations.portals.factories import PortalConnectionFactory
 from tests.integrations.portals.fakes import FakeClient, FakePortal
@@ -74,4 +75,6 @@ def test_a_failure_report_names_the_project(portal, capsys):
     out = StringIO()
     with pytest.raises(CommandError):
         call_command("portal_pull", "--no-progress", stdout=out, stderr=StringIO())
-    assert "error: project P2 change_orders: ServerError: 503 down" in out.getvalue()
+    assert (
+        "error: project P2 change_orders: The portal failed to answer (HTTP 503)." in out.getvalue()
+    )

@@ -11,19 +11,11 @@ import pytest
 from django.db import connection as db
 from django.urls import reverse
 
-from integrations.portals.models import (
-    ChangeOrder,
-    PortalConnection,
-    Project,
-    PullRun,
-    PullStatus,
-    PurchaseOrder,
-    ScheduleTask,
-    Selection,
-)
-from integrations.portals.pull import portal_pull
+from integrations.portals.models.connection import PortalConnection, PullRun, PullStatus
+from integrations.portals.models.mirrors import Project, ScheduleTask, Selection
+from integrations.portals.models.orders import ChangeOrder, PurchaseOrder
+from integrations.portals.pull.run import portal_pull
 from integrations.portals.services import portal_connection_pull_request
-from integrations.portals.webhooks import webhook_signature
 
 pytestmark = [pytest.mark.django_db, pytest.mark.e2e]
 
@@ -251,12 +243,13 @@ def test_mfa_and_the_password_never_appear_in_plaintext(run_sandbox, caplog):
     without_mfa = connect(base_url, "buildertrend", name="no mfa")
     assert portal_pull(connection_id=without_mfa.pk).status == PullStatus.FAILED
     without_mfa.refresh_from_db()
-    assert "mfa_required" in without_mfa.last_error
+    assert "demands an MFA code" in without_mfa.last_error
     connection = connect(base_url, "buildertrend")
     connection.set_mfa_secret(MFA_SECRET)
     connection.save()
     run = portal_pull(connection_id=connection.pk)
-    assert run.status == PullStatus.SUCCEEDED, run.errors
+    connection.refresh_from_db()
+    assert run.status == PullStatus.SUCCEEDED, connection.last_error
     with db.cursor() as cursor:
         cursor.execute("SELECT * FROM integrations_portalconnection")
         rows = json.dumps(cursor.fetchall(), default=str)
@@ -268,29 +261,57 @@ def test_mfa_and_the_password_never_appear_in_plaintext(run_sandbox, caplog):
         assert secret not in caplog.text
 
 
-def test_a_signed_webhook_pulls_the_approved_change_order(run_sandbox, client, celery_eager):
+def webhook_deliveries(base_url: str, count: int, timeout: float = 30) -> list[dict]:
+    """Wait until the sandbox has logged `count` webhook deliveries; return them."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        deliveries = sandbox(base_url, "/_sandbox/webhooks")["deliveries"]
+        if len(deliveries) >= count:
+            return deliveries
+        time.sleep(0.1)
+    raise AssertionError(f"the sandbox sent fewer than {count} webhooks in {timeout}s")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sandboxes_webhook_pulls_the_approved_record_once(
+    run_sandbox, live_server, celery_eager
+):
+    """Over sockets both ways: the sandbox signs and sends as the contract says; a replay and an
+    unknown project pull nothing."""
     base_url = run_sandbox("coconstruct", "--projects", "5")
     connection = connect(base_url, "coconstruct")
     portal_pull(connection_id=connection.pk)
+    receiver = live_server.url + reverse("portals:webhook", args=[connection.webhook_id])
+    sandbox(
+        base_url, "/_sandbox/webhooks", {"url": receiver, "secret": connection.webhook_secret()}
+    )
     mutation = sandbox(base_url, "/_sandbox/mutate",
                        {"projects": 1, "approve": 1, "edit": 0, "decline": 0, "delete": 0,
                         "create": 0})  # fmt: skip
     approved = (mutation["approved"]["changeOrders"] or mutation["approved"]["selections"])[0]
-    kind = "change_order" if mutation["approved"]["changeOrders"] else "selection"
-    model = ChangeOrder if kind == "change_order" else Selection
-    project_id = model.objects.get(remote_id=approved).project.remote_id
-    body = json.dumps({"event": f"{kind}.approved", "projectId": project_id,
-                       "objectId": approved, "occurredAt": mutation["until"]}).encode()  # fmt: skip
-    response = client.post(
-        reverse("portals:webhook", args=[connection.webhook_id]), data=body,
-        content_type="application/json",
-        HTTP_X_SIGNATURE=webhook_signature(connection.webhook_secret(), body),
-    )  # fmt: skip
-    assert response.status_code == 202
+    model = ChangeOrder if mutation["approved"]["changeOrders"] else Selection
+
+    [delivery] = webhook_deliveries(base_url, 1)
+    assert delivery["status"] == 202
+    assert delivery["objectId"] == approved
     record = model.objects.get(remote_id=approved)
-    status = record.approval_status if kind == "change_order" else record.status
+    status = record.approval_status if model is ChangeOrder else record.status
     assert status == "approved"
     assert record.approved_at is not None
+    runs = PullRun.objects.filter(connection=connection, kind="targeted").count()
+    assert runs == 1
+
+    replays = sandbox(base_url, "/_sandbox/webhooks/redeliver",
+                      {"eventId": delivery["eventId"], "times": 5})["deliveries"]  # fmt: skip
+    an_hour_ago = int(time.time()) - 3600
+    stale = sandbox(base_url, "/_sandbox/webhooks/redeliver",
+                    {"eventId": delivery["eventId"], "timestamp": an_hour_ago})  # fmt: skip
+    unknown = sandbox(base_url, "/_sandbox/webhooks/send",
+                      {"event": "selection.approved", "projectId": "9" * 5000})  # fmt: skip
+    assert [d["status"] for d in replays] == [200] * 5
+    assert stale["deliveries"][0]["status"] == 401
+    assert unknown["deliveries"][0]["status"] == 202
+    assert PullRun.objects.filter(connection=connection).count() == 1 + runs
 
 
 @pytest.mark.worker
@@ -305,7 +326,7 @@ def test_pull_now_runs_in_a_celery_worker(run_sandbox, celery_worker_process):
         run = PullRun.objects.filter(connection=connection, finished_at__isnull=False).first()
         if run is not None:
             break
-        time.sleep(0.5)
+        time.sleep(0.1)
     assert run is not None, "the worker never finished a pull"
     assert run.status == PullStatus.SUCCEEDED, run.errors
     assert_mirrors_equal_state(connection, sandbox(base_url, "/_sandbox/state"))

@@ -7,17 +7,11 @@ import pytest
 from django.utils import timezone
 
 from integrations import errors
-from integrations.portals.models import (
-    ChangeOrder,
-    PortalConnection,
-    Project,
-    PullStatus,
-    PurchaseOrder,
-    ScheduleTask,
-    Selection,
-)
-from integrations.portals.pull import PullBusy, portal_pull, portal_pull_targeted
-from integrations.portals.pull.lease import lease_acquire
+from integrations.portals.models.connection import PortalConnection, PullStatus
+from integrations.portals.models.mirrors import Project, ScheduleTask, Selection
+from integrations.portals.models.orders import ChangeOrder, PurchaseOrder
+from integrations.portals.pull.lease import PullBusy, lease_acquire
+from integrations.portals.pull.run import portal_pull, portal_pull_targeted
 from integrations.portals.schema import parse_datetime
 from tests.factories import HomeFactory
 from tests.integrations.portals.factories import PortalConnectionFactory
@@ -220,7 +214,11 @@ def test_one_failing_project_is_reported_and_retried_next_time(connection, porta
     run = pull(connection, portal)
     assert run.status == PullStatus.PARTIAL
     assert run.errors == [
-        {"project_id": "P2", "resource": "change_orders", "error": "ServerError: 500 boom"}
+        {
+            "project_id": "P2",
+            "resource": "change_orders",
+            "error": "The portal failed to answer (HTTP 500).",  # our words, not "boom"
+        }
     ]
     assert Selection.objects.filter(project__remote_id="P3").exists()
     assert not Selection.objects.filter(project__remote_id="P2").exists()
@@ -255,7 +253,9 @@ def test_a_failed_project_listing_fails_the_run_and_keeps_the_marks(connection, 
     run = portal_pull(connection_id=connection.pk, client=client)
     connection.refresh_from_db()
     assert run.status == PullStatus.FAILED
-    assert "invalid_credentials" in connection.last_error
+    assert (
+        connection.last_error == "The portal refused the stored username and password (HTTP 401)."
+    )
     assert connection.high_water_marks == marks
 
 

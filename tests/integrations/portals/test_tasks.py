@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from integrations.portals import tasks
-from integrations.portals.models import PortalConnection, PullRun
+from integrations.portals.models.connection import PortalConnection, PullRun
 from integrations.portals.pull import run as pull_run
 from integrations.portals.pull.lease import lease_acquire
 from integrations.portals.services import portal_connections_claim_due
