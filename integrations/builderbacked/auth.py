@@ -24,7 +24,6 @@ import base64
 import hashlib
 import logging
 import math
-import threading
 import time
 from collections.abc import Generator, Iterable
 from typing import Any
@@ -70,7 +69,6 @@ class ClientCredentialsAuth(httpx.Auth):
         self._client_secret = client_secret
         self.scopes = tuple(scopes)
         self._cache = cache
-        self._lock = threading.RLock()
         identity = "|".join((token_url, client_id, " ".join(sorted(self.scopes))))
         self.cache_key = "builderbacked:token:" + hashlib.sha256(identity.encode()).hexdigest()
         self.lock_key = self.cache_key + ":fetching"
@@ -85,19 +83,18 @@ class ClientCredentialsAuth(httpx.Auth):
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Send `request` with a bearer token; on 401 renew the token and send it once more."""
+        # No thread lock is held across these yields: httpx may abandon this generator when a
+        # request fails, and a generator finalized later in another thread can't release a lock
+        # its first thread took — every other thread then waited on it forever. The cache lock
+        # in `_shared_token` already lets one fetcher in, in this process and all others.
         token = self._cached()
         if token is None:
-            # One thread of this process takes part in the shared fetch; the others wait and
-            # reuse its token (the lock is held across the yield because a sync client drives
-            # this in the calling thread).
-            with self._lock:
-                token = yield from self._shared_token(request)
+            token = yield from self._shared_token(request)
         request.headers["Authorization"] = f"Bearer {token}"
         response = yield request
         if response.status_code != httpx.codes.UNAUTHORIZED:
             return
-        with self._lock:
-            token = yield from self._shared_token(request, rejected=token)
+        token = yield from self._shared_token(request, rejected=token)
         request.headers["Authorization"] = f"Bearer {token}"
         yield request
 

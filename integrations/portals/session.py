@@ -12,6 +12,7 @@ Passwords, MFA secrets and codes, and tokens are never logged.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
@@ -30,6 +31,9 @@ from integrations.http import token_reuse_seconds
 from integrations.portals import schema
 from integrations.portals.crypto import SecretUnreadable, secret_decrypt, secret_encrypt
 from integrations.portals.totp import totp
+
+# Longest a thread waits for another to log in or refresh: a few timeouts' worth.
+RENEW_LOCK_SECONDS = 60.0
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +138,7 @@ class PortalSessionAuth(httpx.Auth):
         self.store = store
         self.key = key
         self.clock = clock
-        self._lock = threading.RLock()
+        self._lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"<PortalSessionAuth {self.base_url} user={self.username!r} key={self.key!r}>"
@@ -145,18 +149,35 @@ class PortalSessionAuth(httpx.Auth):
         if session is None or session.is_due(self.clock()):
             # One thread renews while the others of this client wait and reuse its session: the
             # refresh token rotates, so concurrent refreshes would all but one answer 401. The
-            # lock is held across the yields only because a sync client drives this generator in
-            # the calling thread.
-            with self._lock:
+            # lock is held across the yields because a sync client drives this generator in the
+            # calling thread.
+            with self._renewing():
                 session = yield from self._current_or_renewed(request)
         request.headers["Authorization"] = f"Bearer {session.access_token}"
         response = yield request
         if response.status_code != httpx.codes.UNAUTHORIZED:
             return
-        with self._lock:
+        with self._renewing():
             session = yield from self._renew(request, rejected=session)
         request.headers["Authorization"] = f"Bearer {session.access_token}"
         yield request
+
+    @contextlib.contextmanager
+    def _renewing(self):
+        """Hold the renewal lock, waiting at most RENEW_LOCK_SECONDS for another thread.
+
+        A plain Lock, not an RLock: when httpx abandons this generator after a failed request,
+        it may be finalized in another thread, and only a plain Lock can be released there (an
+        RLock stayed held by its first thread, and every other thread waited forever).
+        """
+        if not self._lock.acquire(timeout=RENEW_LOCK_SECONDS):
+            raise errors.Timeout(
+                f"Waited {RENEW_LOCK_SECONDS:g} s for another thread to renew the portal session"
+            )
+        try:
+            yield
+        finally:
+            self._lock.release()
 
     def _current_or_renewed(self, request: httpx.Request):
         """Return the stored session if still live, else log in or refresh (lock held)."""
