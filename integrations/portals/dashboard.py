@@ -38,7 +38,6 @@ from integrations.portals.models.orders import ApprovalStatus, ChangeOrder
 
 STALE_AFTER_INTERVALS = 3  # a connection with no good pull for 3 of its intervals is stale
 COMMUNITIES_CHARTED = 10
-LINK_TO_REVIEW = (LinkState.REVIEW, LinkState.CONFLICT)
 PENDING_COLOUR = "#f59e0b"
 
 
